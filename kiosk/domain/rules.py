@@ -1,0 +1,281 @@
+"""Eligibility, renewal window and the other residence-permit rules, read from ``rules.toml``.
+
+Each evaluation returns a decision plus reasons in Chinese and English, so the kiosk, the CLI and
+the printed documents say the same thing. The numbers live in data (an office can edit the file in
+its data folder); only the shape of the rules is code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from kiosk import resources
+from kiosk.domain import clock
+from kiosk.domain.messages import Message
+
+Condition = Literal["employment", "property", "talent", "entrepreneur", "other", "none"]
+CONDITIONS: tuple[str, ...] = ("employment", "property", "talent", "entrepreneur", "other", "none")
+PermitType = Literal["standard", "temporary"]
+PERMIT_TYPES: tuple[str, ...] = ("standard", "temporary")
+SERVICES: tuple[str, ...] = ("renewal", "replacement", "exchange", "change", "correction")
+
+
+class RulesError(ValueError):
+    """The rules file is malformed; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a rule decided, and why, in both languages."""
+
+    outcome: str
+    reasons: tuple[Message, ...]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def reasons_json(self) -> list[dict[str, str]]:
+        return [r.as_dict() for r in self.reasons]
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    min_age: int
+    senior_age: int
+    qualifying_conditions: tuple[str, ...]
+    direct_application: tuple[str, ...]
+    renewal_window_days: int
+    extensions: dict[str, dict[str, int]]
+    expired_where: Message
+    employer_note: Message
+    regulation_effective: dt.date
+    grace_months: int
+    free_exchange_until: dt.date
+    materials: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> RuleBook:
+        """Read the rules: ``path`` if given, else the shipped ``resources/data/rules.toml``."""
+        path = path or resources.path("data", "rules.toml")
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+        try:
+            elig, ren, trans = raw["eligibility"], raw["renewal"], raw["transitional"]
+            extensions = {k: dict(v) for k, v in ren["extension"].items()}
+            for kind in PERMIT_TYPES:
+                ext = extensions[kind]
+                if set(ext) - {"years", "months"} or not ext:
+                    raise RulesError(f"renewal.extension.{kind}: give years or months")
+            book = cls(
+                min_age=int(elig["min_age"]),
+                senior_age=int(elig["senior_age"]),
+                qualifying_conditions=tuple(elig["qualifying_conditions"]),
+                direct_application=tuple(elig["direct_application"]),
+                renewal_window_days=int(ren["window_days"]),
+                extensions=extensions,
+                expired_where=Message(
+                    "apply_anew",
+                    ren["expired"]["first_application_where_zh"],
+                    ren["expired"]["first_application_where_en"],
+                ),
+                employer_note=Message(
+                    "employer_renewal", ren["employer"]["note_zh"], ren["employer"]["note_en"]
+                ),
+                regulation_effective=trans["regulation_effective"],
+                grace_months=int(trans["grace_months"]),
+                free_exchange_until=trans["free_exchange_until"],
+                materials={k: tuple(v) for k, v in raw["materials"].items()},
+            )
+        except KeyError as exc:
+            raise RulesError(f"{path}: missing key {exc.args[0]!r}") from exc
+        unknown = set(book.qualifying_conditions) - set(CONDITIONS)
+        if unknown:
+            raise RulesError(f"eligibility.qualifying_conditions: unknown {sorted(unknown)}")
+        return book
+
+    # -- eligibility (办证资格查询) ----------------------------------------------------------
+
+    def eligibility(
+        self,
+        birth_date: dt.date,
+        condition: str,
+        *,
+        student: bool = False,
+        today: dt.date | None = None,
+    ) -> Decision:
+        """Whether a 《深圳市居住证》 can be issued, from age, the 办理条件 and student status."""
+        if condition not in CONDITIONS:
+            raise ValueError(f"unknown condition {condition!r}")
+        today = today or clock.today()
+        age = clock.age_on(birth_date, today)
+        facts = {"age": age}
+        if age < self.min_age:
+            return Decision(
+                "not_eligible",
+                (
+                    Message(
+                        "under_min_age",
+                        f"申请人未满{self.min_age}周岁(现{age}周岁),须由监护人到柜台办理。",
+                        f"The applicant is under {self.min_age} (now {age}); "
+                        "a guardian must apply at the counter.",
+                    ),
+                ),
+                facts,
+            )
+        if age >= self.senior_age:
+            return Decision(
+                "eligible",
+                (
+                    Message(
+                        "senior",
+                        f"已满{self.senior_age}周岁,无需其他办理条件即可申领居住证。",
+                        f"Aged {self.senior_age} or over: the permit is issued without a further condition.",
+                    ),
+                ),
+                facts,
+            )
+        if student and "student" in self.direct_application:
+            return Decision(
+                "eligible",
+                (
+                    Message(
+                        "student",
+                        "在深圳全日制学校就读的学生,可直接申领居住证。",
+                        "A full-time student of a Shenzhen school may apply directly.",
+                    ),
+                ),
+                facts,
+            )
+        if condition in self.qualifying_conditions:
+            return Decision(
+                "eligible",
+                (
+                    Message(
+                        f"condition_{condition}",
+                        f"已满{self.min_age}周岁并符合所选办理条件。请确保所选条件真实,否则审核不能通过。",
+                        f"Aged {self.min_age} or over and meets the chosen condition. "
+                        "The condition must be true, or the review will fail.",
+                    ),
+                ),
+                facts,
+            )
+        return Decision(
+            "not_eligible",
+            (
+                Message(
+                    "no_condition",
+                    "未满60周岁且不是在读全日制学生的,须符合至少一项办理条件(就业、房产、人才、创业或其他规定情形)。",
+                    "Under 60 and not a full-time student: at least one condition is needed "
+                    "(work, property, talent, business, or another set circumstance).",
+                ),
+            ),
+            facts,
+        )
+
+    # -- renewal (延期) ----------------------------------------------------------------------
+
+    def renewal_window_opens(self, expires: dt.date) -> dt.date:
+        return expires - dt.timedelta(days=self.renewal_window_days)
+
+    def extended_expiry(self, permit: str, expires: dt.date) -> dt.date:
+        """The new expiry, counted from the old expiry date."""
+        ext = self.extensions[permit]
+        return clock.add_months(expires, 12 * ext.get("years", 0) + ext.get("months", 0))
+
+    def renewal(self, permit: str, expires: dt.date, *, today: dt.date | None = None) -> Decision:
+        """Renew now, too early, or expired (then apply anew)."""
+        if permit not in PERMIT_TYPES:
+            raise ValueError(f"unknown permit type {permit!r}")
+        today = today or clock.today()
+        opens = self.renewal_window_opens(expires)
+        facts: dict[str, Any] = {"window_opens": opens, "new_expiry": None}
+        if today < opens:
+            days = (opens - today).days
+            return Decision(
+                "too_early",
+                (
+                    Message(
+                        "too_early",
+                        f"还未到延期时间。有效期满前{self.renewal_window_days}日内才能申请延期,"
+                        f"请于{opens:%Y年%m月%d日}起(还有{days}天)再来办理。",
+                        f"Too early to renew. Renewal opens {self.renewal_window_days} days before "
+                        f"expiry: please come back from {opens.isoformat()} (in {days} days).",
+                    ),
+                    self.employer_note,
+                ),
+                facts,
+            )
+        if today > expires:
+            return Decision(
+                "expired",
+                (
+                    Message(
+                        "expired",
+                        f"您的居住证已于{expires:%Y年%m月%d日}到期,过期未延期的居住证已自动终止使用,不能再延期,须重新申领。",
+                        f"Your permit expired on {expires.isoformat()}. A permit not renewed by its "
+                        "expiry stops working and cannot be renewed; you must apply anew.",
+                    ),
+                    self.expired_where,
+                ),
+                facts,
+            )
+        new_expiry = self.extended_expiry(permit, expires)
+        facts["new_expiry"] = new_expiry
+        ext = self.extensions[permit]
+        length_zh = f"{ext['years']}年" if "years" in ext else f"{ext['months']}个月"
+        length_en = f"{ext['years']} years" if "years" in ext else f"{ext['months']} months"
+        return Decision(
+            "renew",
+            (
+                Message(
+                    "renew",
+                    f"可以办理延期。每次延期{length_zh},审核通过后新的有效期至{new_expiry:%Y年%m月%d日}。",
+                    f"You can renew now. Each renewal adds {length_en}; once approved the permit "
+                    f"is valid until {new_expiry.isoformat()}.",
+                ),
+            ),
+            facts,
+        )
+
+    # -- transitional rule and materials ---------------------------------------------------
+
+    def transitional_exchange(self, old_valid_until: dt.date, *, today: dt.date | None = None) -> Decision:
+        """An old-style permit: was it covered by the 2015 grace period, and is that over?"""
+        today = today or clock.today()
+        covered = old_valid_until >= self.regulation_effective
+        if covered and today <= self.free_exchange_until:
+            return Decision(
+                "free_exchange",
+                (
+                    Message(
+                        "transitional_free",
+                        f"旧证在{self.regulation_effective:%Y年%m月%d日}仍有效,可继续使用{self.grace_months}个月,期间可免费换领新证。",
+                        f"An old permit valid on {self.regulation_effective.isoformat()} stays usable for "
+                        f"{self.grace_months} months and may be exchanged free of charge.",
+                    ),
+                ),
+            )
+        return Decision(
+            "grace_over",
+            (
+                Message(
+                    "transitional_over",
+                    f"旧证过渡期已于{self.free_exchange_until:%Y年%m月%d日}结束,旧证已不能使用。",
+                    f"The old-permit grace period ended on {self.free_exchange_until.isoformat()}; "
+                    "old permits are no longer usable.",
+                ),
+            ),
+        )
+
+    def materials_for(self, service: str) -> tuple[str, ...]:
+        return self.materials[service]
+
+
+def office_rulebook() -> RuleBook:
+    """The rules in force: the office's ``rules.toml`` in the data folder if present, else shipped."""
+    from kiosk import paths
+
+    own = paths.home() / "rules.toml"
+    return RuleBook.load(own if own.exists() else None)

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, the SQLite database under the data folder, Alembic migrations."""

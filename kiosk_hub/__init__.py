@@ -1,0 +1,1 @@
+"""The back-office hub: receives kiosks' sealed submissions (see kiosk-hub)."""
