@@ -61,35 +61,39 @@ class RuleBook:
         path = path or resources.path("data", "rules.toml")
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
-        try:
-            elig, ren, trans = raw["eligibility"], raw["renewal"], raw["transitional"]
-            extensions = {k: dict(v) for k, v in ren["extension"].items()}
-            for kind in PERMIT_TYPES:
-                ext = extensions[kind]
-                if set(ext) - {"years", "months"} or not ext:
-                    raise RulesError(f"renewal.extension.{kind}: give years or months")
-            book = cls(
-                min_age=int(elig["min_age"]),
-                senior_age=int(elig["senior_age"]),
-                qualifying_conditions=tuple(elig["qualifying_conditions"]),
-                direct_application=tuple(elig["direct_application"]),
-                renewal_window_days=int(ren["window_days"]),
-                extensions=extensions,
-                expired_where=Message(
-                    "apply_anew",
-                    ren["expired"]["first_application_where_zh"],
-                    ren["expired"]["first_application_where_en"],
-                ),
-                employer_note=Message(
-                    "employer_renewal", ren["employer"]["note_zh"], ren["employer"]["note_en"]
-                ),
-                regulation_effective=trans["regulation_effective"],
-                grace_months=int(trans["grace_months"]),
-                free_exchange_until=trans["free_exchange_until"],
-                materials={k: tuple(v) for k, v in raw["materials"].items()},
-            )
-        except KeyError as exc:
-            raise RulesError(f"{path}: missing key {exc.args[0]!r}") from exc
+        def need(dotted: str) -> Any:
+            node: Any = raw
+            for part in dotted.split("."):
+                if not isinstance(node, dict) or part not in node:
+                    raise RulesError(f"{path}: missing key {dotted!r}")
+                node = node[part]
+            return node
+
+        min_age, senior_age = int(need("eligibility.min_age")), int(need("eligibility.senior_age"))
+        extensions = {k: dict(need(f"renewal.extension.{k}")) for k in PERMIT_TYPES}
+        for kind, ext in extensions.items():
+            if set(ext) - {"years", "months"} or not ext:
+                raise RulesError(f"renewal.extension.{kind}: give years or months")
+        book = cls(
+            min_age=min_age,
+            senior_age=senior_age,
+            qualifying_conditions=tuple(need("eligibility.qualifying_conditions")),
+            direct_application=tuple(need("eligibility.direct_application")),
+            renewal_window_days=int(need("renewal.window_days")),
+            extensions=extensions,
+            expired_where=Message(
+                "apply_anew",
+                need("renewal.expired.first_application_where_zh"),
+                need("renewal.expired.first_application_where_en"),
+            ),
+            employer_note=Message(
+                "employer_renewal", need("renewal.employer.note_zh"), need("renewal.employer.note_en")
+            ),
+            regulation_effective=need("transitional.regulation_effective"),
+            grace_months=int(need("transitional.grace_months")),
+            free_exchange_until=need("transitional.free_exchange_until"),
+            materials={k: tuple(v) for k, v in need("materials").items()},
+        )
         unknown = set(book.qualifying_conditions) - set(CONDITIONS)
         if unknown:
             raise RulesError(f"eligibility.qualifying_conditions: unknown {sorted(unknown)}")
