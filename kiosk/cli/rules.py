@@ -50,14 +50,14 @@ def _rulebook() -> RuleBook:
 def _id_number(args: argparse.Namespace) -> int:
     from kiosk.domain import idnumber
 
-    result = idnumber.check(args.number).as_json()
-    if not result["valid"]:
-        result = {"valid": False, "reason": result["reason"]}
-    text = (
-        f"valid: born {result['birth_date']}, {result['sex']}, region {result['region_code']}"
-        if result["valid"]
-        else f"not valid: {result['reason']['zh']} / {result['reason']['en']}"
-    )
+    check = idnumber.check(args.number)
+    if check.valid:
+        result = check.as_json()
+        text = f"valid: born {check.birth_date}, {check.sex}, region {check.region_code}"
+    else:
+        assert check.reason is not None
+        result = {"valid": False, "reason": check.reason.as_dict()}
+        text = f"not valid: {check.reason.zh} / {check.reason.en}"
     emit(result, args.json, text)
     return 0
 

@@ -145,7 +145,7 @@ def test_office_can_change_the_numbers(tmp_path: Path) -> None:
 def test_broken_rules_file_names_the_key(tmp_path: Path) -> None:
     own = tmp_path / "rules.toml"
     own.write_text("[eligibility]\nmin_age = 16\n", encoding="utf-8")
-    with pytest.raises(RulesError, match="eligibility.senior_age"):
+    with pytest.raises(RulesError, match=r"eligibility\.senior_age"):
         RuleBook.load(own)
 
 

@@ -1,0 +1,1 @@
+"""Device adapters (ID-card reader, camera, printers), each with a simulator that ships."""

@@ -1,0 +1,1 @@
+"""The printed documents: application form, applicant's slip, official receipt (PDF, no Qt)."""

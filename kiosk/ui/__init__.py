@@ -1,0 +1,1 @@
+"""The touch UI (Qt widgets), driven by a Qt state machine built from kiosk.workflows."""
