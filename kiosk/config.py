@@ -77,12 +77,23 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("printer.form", str, "folder", "Form printer: folder, cups:QUEUE", None),
     Setting("printer.receipt", str, "folder", "Receipt printer: folder, cups:QUEUE, escpos:PORT", None),
     Setting("printer.receipt_paper", str, "80mm", "Receipt paper: 80mm or a4", lambda v: v in ("80mm", "a4"), "80mm or a4"),
+    Setting("printer.escpos_baud", int, 19200, "Baud rate of an escpos: receipt printer", _positive),
+    Setting("printer.retry_seconds", float, 10.0, "First delay before a failed print job is retried (doubles, max 5 min)", _positive),
+    Setting("printer.max_attempts", int, 8, "Failed attempts before a print job is held for staff", _positive),
     Setting("timeouts.idle_seconds", int, 90, "Quiet seconds before 'are you still there?'", _positive),
     Setting("timeouts.idle_countdown", int, 20, "Seconds of that countdown before the wipe", _positive),
     Setting("timeouts.supervisor_idle", int, 180, "Quiet seconds before staff are logged out", _positive),
     Setting("hub.url", str, "", "Back-office hub URL (empty: not enrolled)"),
     Setting("sync.retention_days", int, 7, "Days the counter keeps plaintext after the hub acknowledged", lambda v: v >= 0),
+    Setting("sync.demo", bool, True, "Before enrolment, take applicants sealed to the demo key (never sent); false: refuse until enrolled"),
+    Setting("sync.backoff_base", float, 5.0, "Seconds: first retry wait (full jitter, doubling)", _positive),
+    Setting("sync.backoff_cap", float, 900.0, "Seconds: longest retry wait", _positive),
+    Setting("sync.idle_poll", float, 5.0, "Seconds between looks at an empty queue", _positive),
+    Setting("sync.lease_seconds", float, 120.0, "Seconds an item stays claimed by a sending worker", _positive),
+    Setting("sync.timeout", float, 30.0, "Seconds to wait for the hub on one request", _positive),
+    Setting("sync.ca_file", str, "", "CA certificate file for a hub with a private TLS certificate"),
     Setting("supervisor.lockout_minutes", int, 15, "Minutes an account stays locked after 5 wrong PINs", _positive),
+    Setting("setup.completed", str, "", "When the first-run setup wizard finished (ISO time; empty: show it on next start)"),
 )
 _BY_KEY = {s.key: s for s in SCHEMA}
 

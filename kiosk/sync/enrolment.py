@@ -1,0 +1,139 @@
+"""Enrolment: a one-time code from the hub binds this kiosk to it.
+
+The hub answers the code with the kiosk id it issued the code under (the kiosk adopts it), a
+secret for signing requests, and its public sealing key. All of it is kept in
+``KIOSK_HOME/sync/enrolment.json`` (0600). Before enrolment the kiosk seals to the demo key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from kiosk import paths
+from kiosk.config import Config
+from kiosk.domain.messages import Message
+from kiosk.sync import crypto
+
+
+class EnrolmentError(RuntimeError):
+    """Enrolment failed; ``message`` says why in both languages."""
+
+    def __init__(self, message: Message):
+        super().__init__(f"{message.zh} / {message.en}")
+        self.message = message
+
+
+NOT_ENROLLED = Message(
+    "sync.not_enrolled",
+    "本机尚未登记到后台，不能受理申请；请管理员先登记本机。",
+    "This kiosk is not enrolled with the back office and cannot take applications; "
+    "ask an administrator to enrol it.",
+)
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    hub_url: str
+    kiosk_id: str
+    secret_b64: str
+    hub_public_pem: str
+    key_id: str
+    enrolled_at: str
+
+    @property
+    def secret(self) -> bytes:
+        return crypto.unb64(self.secret_b64)
+
+    def recipient(self) -> crypto.Recipient:
+        return crypto.Recipient(self.hub_public_pem.encode("ascii"), demo=False)
+
+
+def state_file() -> Path:
+    return paths.sub("sync") / "enrolment.json"
+
+
+def load() -> Enrolment | None:
+    path = state_file()
+    if not path.exists():
+        return None
+    return Enrolment(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def save(enrolment: Enrolment) -> Path:
+    path = state_file()
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(asdict(enrolment), fh, indent=2)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+    return path
+
+
+def hub_url(config: Config, enrolment: Enrolment) -> str:
+    """``hub.url`` in the config wins (the hub moved), else the URL enrolled with."""
+    return (config["hub.url"] or enrolment.hub_url).rstrip("/")
+
+
+def kiosk_id(config: Config) -> str:
+    """The id this kiosk goes by: the one the hub issued, else ``kiosk.id`` from the config."""
+    enrolment = load()
+    return enrolment.kiosk_id if enrolment else str(config["kiosk.id"])
+
+
+def recipient(config: Config) -> crypto.Recipient:
+    """Whom a new item is sealed to; refuses when neither enrolled nor in demo mode."""
+    enrolment = load()
+    if enrolment is not None:
+        return enrolment.recipient()
+    if config["sync.demo"]:
+        return crypto.demo_recipient()
+    raise EnrolmentError(NOT_ENROLLED)
+
+
+def verify_option(config: Config) -> bool | str:
+    return str(config["sync.ca_file"]) or True
+
+
+def enrol(url: str, code: str, config: Config) -> Enrolment:
+    """Trade the one-time code for this kiosk's identity and the hub's key, and save them."""
+    url = url.rstrip("/")
+    try:
+        with httpx.Client(verify=verify_option(config), timeout=config["sync.timeout"]) as http:
+            reply = http.post(f"{url}/v1/enrol", json={"code": code.strip()})
+    except httpx.HTTPError as exc:
+        raise EnrolmentError(
+            Message("sync.hub_unreachable", f"连不上后台：{exc}", f"cannot reach the hub: {exc}")
+        ) from exc
+    if reply.status_code != 200:
+        raise EnrolmentError(
+            Message(
+                "sync.code_refused",
+                "后台拒绝了登记码（错误、已用过或已过期）。",
+                f"the hub refused the code (wrong, used or expired; HTTP {reply.status_code}).",
+            )
+        )
+    data: dict[str, Any] = reply.json()
+    public_pem = data["hub_public_key"].encode("ascii")
+    enrolment = Enrolment(
+        hub_url=url,
+        kiosk_id=data["kiosk_id"],
+        secret_b64=data["secret"],
+        hub_public_pem=data["hub_public_key"],
+        key_id=crypto.DEFAULT_SUITE.key_id(public_pem),
+        enrolled_at=dt.datetime.now(dt.UTC).isoformat(),
+    )
+    if enrolment.key_id != data.get("key_id"):
+        raise EnrolmentError(
+            Message("sync.bad_key", "后台的公钥与其编号不符。", "the hub's public key does not match its id.")
+        )
+    save(enrolment)
+    return enrolment

@@ -1,0 +1,271 @@
+"""The sync worker: sends the outbox to the hub off the GUI thread (no Qt here).
+
+It sends while the hub answers; when it does not, it waits with capped full-jitter backoff
+(honouring Retry-After) and never gives up. An item the hub refuses for good is quarantined with
+the reason and the rest keep moving. Items are leased, so two workers never send the same item at
+once, and a worker's restart takes back what a dead one held. ``send_now()`` skips every wait.
+
+UI use: ``SyncWorker(factory, config, on_status=callback).start()``; the callback gets ``True``
+(hub answering) or ``False`` from the worker thread, so wrap it for Qt; ``status(factory)``
+gives the supervisor counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk import logs, paths
+from kiosk.config import Config
+from kiosk.storage.models import OutboxEntry, utcnow
+from kiosk.sync import enrolment, outbox, retention
+from kiosk.sync.client import HubClient, SendResult
+
+_log = logs.get("kiosk.sync")
+BATCH = 16
+
+
+def full_jitter(attempt: int, base: float, cap: float, rng: random.Random = random._inst) -> float:  # type: ignore[attr-defined]
+    """A random wait in [0, min(cap, base * 2**(attempt-1))] (AWS 'full jitter')."""
+    return rng.uniform(0.0, min(cap, base * (2 ** max(0, min(attempt - 1, 40)))))
+
+
+def _status_file() -> Any:
+    return paths.sub("sync") / "status.json"
+
+
+def _read_state() -> dict[str, Any]:
+    try:
+        return dict(json.loads(_status_file().read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_state(state: dict[str, Any]) -> None:
+    path = _status_file()
+    tmp = path.with_name(f".status.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps(state, default=str), encoding="utf-8")
+    tmp.replace(path)
+
+
+def status(factory: sessionmaker[Session]) -> dict[str, Any]:
+    """``{"pending", "quarantined", "acknowledged", "last_success", "last_error", ...}``."""
+    with factory() as session:
+        data = outbox.counts(session)
+    state = _read_state()
+    data["last_error"] = state.get("last_error")
+    data["last_error_at"] = state.get("last_error_at")
+    data["online"] = state.get("online")
+    data["enrolled"] = enrolment.load() is not None
+    return data
+
+
+@dataclass
+class DrainResult:
+    sent: int = 0
+    quarantined: int = 0
+    retried: int = 0
+    global_error: str | None = None
+    retry_after: float | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+class SyncWorker:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        config: Config,
+        *,
+        on_status: Callable[[bool], None] | None = None,
+    ):
+        self.factory = factory
+        self.config = config
+        self.on_status = on_status
+        self.owner = outbox.new_owner()
+        self.online: bool | None = None
+        self._client: HubClient | None = None
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._force = False
+        self._failures = 0
+        self._thread: threading.Thread | None = None
+        self._last_housekeeping = 0.0
+
+    # -- background use ---------------------------------------------------------------------
+    def start(self) -> threading.Thread:
+        self._thread = threading.Thread(target=self.run_forever, name="kiosk-sync", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._close_client()
+
+    def send_now(self) -> None:
+        """Supervisor's "send now": forget every wait and drain at once."""
+        self._force = True
+        self._wake.set()
+
+    def run_forever(self) -> None:
+        outbox.reclaim_orphans(self.factory)
+        while not self._stop.is_set():
+            if self._force:
+                self._force = False
+                self._clear_item_waits()
+                self._failures = 0
+            result = self.drain()
+            self._housekeeping()
+            if result.global_error is not None:
+                self._failures += 1
+                wait = full_jitter(self._failures, self.config["sync.backoff_base"], self.config["sync.backoff_cap"])
+                wait = max(wait, result.retry_after or 0.0)
+            else:
+                self._failures = 0
+                wait = 0.0 if result.sent or result.quarantined else float(self.config["sync.idle_poll"])
+            if wait:
+                self._wake.wait(wait)
+                self._wake.clear()
+        self._close_client()
+
+    # -- one pass ---------------------------------------------------------------------------
+    def run_once(self) -> DrainResult:
+        """``kiosk sync run --once``: take back dead workers' items, skip waits, drain, reconcile."""
+        outbox.reclaim_orphans(self.factory)
+        self._clear_item_waits()
+        result = self.drain()
+        if result.global_error is None:
+            self._housekeeping(force=True)
+        self._close_client()
+        return result
+
+    def drain(self) -> DrainResult:
+        """Send everything claimable now; stop early when the hub is unreachable or busy."""
+        result = DrainResult()
+        client = self._get_client()
+        if client is None:
+            return result
+        while not self._stop.is_set():
+            batch = outbox.claim(
+                self.factory, self.owner, limit=BATCH, lease_seconds=self.config["sync.lease_seconds"]
+            )
+            if not batch:
+                break
+            for index, item in enumerate(batch):
+                sent = client.put_item(item.uuid, item.content_hash, item.sealed)
+                self._set_online(sent.hub_answered)
+                if sent.outcome == "retry_all":
+                    self._release(batch[index:], sent.detail)
+                    result.global_error, result.retry_after = sent.detail, sent.retry_after
+                    self._record_error(sent.detail)
+                    return result
+                self._settle(item, sent, result)
+                if self._stop.is_set():
+                    self._release(batch[index + 1 :], None)
+                    return result
+        if result.sent and not result.errors:
+            self._record_error(None)
+        return result
+
+    def _settle(self, item: outbox.Claimed, sent: SendResult, result: DrainResult) -> None:
+        with self.factory.begin() as session:
+            if sent.outcome == "held":
+                outbox.acknowledge(session, item.uuid, item.content_hash)
+                result.sent += 1
+            elif sent.outcome == "quarantine":
+                outbox.quarantine(session, item.id, sent.detail)
+                result.quarantined += 1
+                _log.warning("item %s quarantined: %s", item.uuid, sent.detail)
+            else:
+                wait = full_jitter(item.attempts, self.config["sync.backoff_base"], self.config["sync.backoff_cap"])
+                wait = max(wait, sent.retry_after or 0.0)
+                outbox.release(session, item.id, self.owner, sent.detail, utcnow() + dt.timedelta(seconds=wait))
+                result.retried += 1
+                result.errors.append(sent.detail)
+                self._record_error(sent.detail)
+
+    def _release(self, items: list[outbox.Claimed], error: str | None) -> None:
+        with self.factory.begin() as session:
+            for item in items:
+                outbox.release(session, item.id, self.owner, error, None)
+
+    def _clear_item_waits(self) -> None:
+        with self.factory.begin() as session:
+            session.execute(
+                update(OutboxEntry).where(OutboxEntry.state == "pending").values(next_attempt_at=None)
+            )
+
+    # -- housekeeping: reconcile with the hub, purge acknowledged plaintext -----------------
+    def _housekeeping(self, force: bool = False) -> None:
+        if not force and time.monotonic() - self._last_housekeeping < 3600:
+            return
+        self._last_housekeeping = time.monotonic()
+        retention.purge(self.factory, self.config)
+        client = self._get_client()
+        if client is not None:
+            try:
+                reconcile(self.factory, client)
+            except Exception as exc:  # the hub may be down again; next round
+                _log.info("reconcile skipped: %s", exc)
+
+    def _get_client(self) -> HubClient | None:
+        if self._client is None:
+            enrolled = enrolment.load()
+            if enrolled is None:
+                return None
+            self._client = HubClient(enrolled, self.config)
+        return self._client
+
+    def _close_client(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def _set_online(self, online: bool) -> None:
+        if online != self.online:
+            self.online = online
+            state = _read_state()
+            state["online"] = online
+            _write_state(state)
+            if self.on_status is not None:
+                self.on_status(online)
+
+    def _record_error(self, error: str | None) -> None:
+        state = _read_state()
+        if error is None:
+            state["last_error"] = None
+        else:
+            state["last_error"], state["last_error_at"] = error, utcnow().isoformat()
+        _write_state(state)
+
+
+def reconcile(factory: sessionmaker[Session], client: HubClient) -> dict[str, Any]:
+    """Compare our acknowledged ids with the hub's; send again what it lost, flag what differs."""
+    with factory() as session:
+        rows = session.execute(
+            select(OutboxEntry.uuid, OutboxEntry.content_hash).where(
+                OutboxEntry.state == "acknowledged", OutboxEntry.demo.is_(False)
+            )
+        ).all()
+    answer = client.reconcile({u: h for u, h in rows})
+    with factory.begin() as session:
+        for item_uuid in answer.get("missing", []):
+            outbox.requeue(session, item_uuid)
+        for item_uuid in answer.get("mismatched", []):
+            entry = session.execute(select(OutboxEntry).where(OutboxEntry.uuid == item_uuid)).scalar_one()
+            outbox.quarantine(session, entry.id, "hub holds different content under this uuid")
+    if answer.get("missing"):
+        _log.warning("hub lacks %d acknowledged items; queued again", len(answer["missing"]))
+    return answer

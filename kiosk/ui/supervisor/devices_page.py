@@ -1,0 +1,113 @@
+"""Devices: live status of reader, camera and printers, a test for each, and the print-job queue.
+
+Status and tests run through :class:`DeviceProbe` objects in worker threads, so a hung serial
+port or printer never freezes the screen. Status is polled every few seconds while visible.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from kiosk.storage.models import PrintJob
+from kiosk.ui.supervisor.common import DeviceProbe, ProbeResult, SupervisorContext, button, local_time, run_off_gui, touch_table
+from kiosk.ui.supervisor.texts import pick, tr
+
+_COLOURS = {"ok": "#1e7b34", "simulated": "#0b5394", "warning": "#b26a00", "error": "#b00020", "unknown": "#52606d"}
+JOB_COLUMNS = ("id", "document", "printer", "state", "attempts", "created", "error")
+
+
+class DeviceRow:
+    """One line of the devices grid: name, coloured state word (never colour alone), detail, test."""
+
+    def __init__(self, page: DevicesPage, probe: DeviceProbe, grid: QGridLayout, row: int):
+        self.page, self.probe = page, probe
+        self.name = QLabel(tr(f"dev.{probe.key}"))
+        self.name.setProperty("role", "section")
+        self.state = QLabel(tr("dev.state.unknown"))
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        self.test_btn = button(tr("dev.test"), slot=self.test)
+        grid.addWidget(self.name, row, 0)
+        grid.addWidget(self.state, row, 1)
+        grid.addWidget(self.detail, row, 2)
+        grid.addWidget(self.test_btn, row, 3)
+        self._busy = False
+
+    def show(self, result: object) -> None:
+        if isinstance(result, Exception):
+            result = ProbeResult("error", str(result), str(result))
+        assert isinstance(result, ProbeResult)
+        self.state.setText(tr(f"dev.state.{result.state}"))
+        self.state.setStyleSheet(f"color: {_COLOURS.get(result.state, '#52606d')}; font-weight: 600;")
+        self.detail.setText(pick(result.detail_zh, result.detail_en))
+
+    def poll(self) -> None:
+        if not self._busy:
+            run_off_gui(self.page, self.probe.status, self.show)
+
+    def test(self) -> None:
+        self._busy = True
+        self.test_btn.setEnabled(False)
+        self.state.setText(tr("dev.testing"))
+
+        def done(result: object) -> None:
+            self._busy = False
+            self.test_btn.setEnabled(True)
+            self.show(result)
+            self.page.refresh_jobs()
+
+        run_off_gui(self.page, self.probe.test, done)
+
+
+class DevicesPage(QWidget):
+    def __init__(self, ctx: SupervisorContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        card = QFrame()
+        card.setProperty("role", "card")
+        grid = QGridLayout(card)
+        grid.setContentsMargins(20, 12, 20, 12)
+        grid.setHorizontalSpacing(24)
+        grid.setColumnStretch(2, 1)
+        self.rows = [DeviceRow(self, probe, grid, i) for i, probe in enumerate(ctx.probes)]
+        layout.addWidget(card)
+        title = QLabel(tr("dev.jobs"))
+        title.setProperty("role", "section")
+        layout.addWidget(title)
+        self.jobs = QTableWidget(0, len(JOB_COLUMNS))
+        self.jobs.setHorizontalHeaderLabels([tr(f"dev.col.{c}") for c in JOB_COLUMNS])
+        touch_table(self.jobs)
+        layout.addWidget(self.jobs, 1)
+        layout.addWidget(button(tr("refresh"), slot=self.refresh))
+        self.timer = QTimer(self)
+        self.timer.setInterval(3000)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self.refresh()
+
+    def refresh(self) -> None:
+        for row in self.rows:
+            row.poll()
+        self.refresh_jobs()
+
+    def refresh_jobs(self) -> None:
+        with self.ctx.factory() as session:
+            jobs = session.execute(select(PrintJob).order_by(PrintJob.id.desc()).limit(100)).scalars().all()
+        self.jobs.setRowCount(len(jobs))
+        for r, job in enumerate(jobs):
+            values = (str(job.id), job.document, job.printer, job.state, str(job.attempts),
+                      local_time(job.created_at), job.last_error or "")
+            for c, value in enumerate(values):
+                self.jobs.setItem(r, c, QTableWidgetItem(value))
+        self.jobs.resizeColumnsToContents()

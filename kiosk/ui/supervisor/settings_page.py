@@ -1,0 +1,166 @@
+"""Settings: acceptance point, kiosk id, hub and enrolment, device ports, timeouts, language.
+
+Administrators only. Every change is checked by the config schema, saved with
+``kiosk.config.save`` and audited key by key (kiosk.workflows.supervisor_settings).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import ConfigError
+from kiosk.workflows import supervisor_settings
+from kiosk.workflows.staff import StaffAccount
+from kiosk.ui.supervisor.common import SupervisorContext, button, run_off_gui
+from kiosk.ui.supervisor.texts import pick, tr
+
+_CHOICES = {"kiosk.language": ("zh", "en"), "printer.receipt_paper": ("80mm", "a4")}
+
+
+def _editor(key: str, value: Any, parent: QWidget) -> QWidget:
+    setting = supervisor_settings.setting(key)
+    if key in _CHOICES:
+        combo = QComboBox(parent)
+        combo.addItems(list(_CHOICES[key]))
+        combo.setCurrentText(str(value))
+        return combo
+    if setting.type is bool:
+        box = QCheckBox(parent)
+        box.setChecked(bool(value))
+        return box
+    if setting.type is int:
+        spin = QSpinBox(parent)
+        spin.setRange(0, 10_000_000)
+        spin.setValue(int(value))
+        spin.setMinimumWidth(200)
+        return spin
+    edit = QLineEdit(str(value), parent)
+    edit.setMinimumWidth(360)
+    return edit
+
+
+def _value(widget: QWidget) -> Any:
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QSpinBox):
+        return widget.value()
+    assert isinstance(widget, QLineEdit)
+    return widget.text().strip()
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx: SupervisorContext, account: StaffAccount, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.account = ctx, account
+        outer = QVBoxLayout(self)
+        self.editors: dict[str, QWidget] = {}
+        config = supervisor_settings.current(ctx.config_path)
+        body = QWidget()
+        columns = QGridLayout(body)
+        columns.setHorizontalSpacing(24)
+        for i, group in enumerate(supervisor_settings.GROUPS):
+            card = QFrame()
+            card.setProperty("role", "card")
+            form = QFormLayout(card)
+            form.setContentsMargins(20, 12, 20, 12)
+            form.setVerticalSpacing(10)
+            title = QLabel(tr(f"set.group.{group.key}"))
+            title.setProperty("role", "section")
+            form.addRow(title)
+            for key in group.keys:
+                editor = _editor(key, config[key], card)
+                editor.setObjectName(key)
+                editor.setEnabled(account.is_admin)
+                self.editors[key] = editor
+                form.addRow(tr(f"set.{key}"), editor)
+            if group.key == "hub":
+                self._enrolment_rows(form)
+            columns.addWidget(card, i // 2, i % 2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        self.note = QLabel(tr("set.restart_note") if account.is_admin else tr("set.admin_only"))
+        self.note.setProperty("role", "notice")
+        self.note.setWordWrap(True)
+        outer.addWidget(self.note)
+        self.save_btn = button(tr("set.save"), "primary", slot=self.save)
+        self.save_btn.setEnabled(account.is_admin)
+        outer.addWidget(self.save_btn)
+
+    def _enrolment_rows(self, form: QFormLayout) -> None:
+        from kiosk.sync import enrolment
+
+        enrolled = enrolment.load()
+        self.enrol_state = QLabel(tr("set.enrolled", kiosk=enrolled.kiosk_id) if enrolled else tr("set.not_enrolled"))
+        self.enrol_state.setWordWrap(True)
+        form.addRow(self.enrol_state)
+        row = QHBoxLayout()
+        self.code = QLineEdit()
+        self.code.setPlaceholderText(tr("set.enrol_code"))
+        self.code.setEnabled(self.account.is_admin)
+        row.addWidget(self.code, 1)
+        self.enrol_btn = button(tr("set.enrol"), slot=self.enrol)
+        self.enrol_btn.setEnabled(self.account.is_admin)
+        row.addWidget(self.enrol_btn)
+        form.addRow(row)
+
+    def save(self) -> None:
+        changes = {key: _value(w) for key, w in self.editors.items()}
+        try:
+            with self.ctx.factory.begin() as session:
+                changed = supervisor_settings.apply(session, self.account.actor, changes, self.ctx.config_path)
+        except ConfigError as exc:
+            self.note.setProperty("role", "error")
+            self.note.setText(str(exc))
+            self.note.style().polish(self.note)
+            return
+        self.note.setProperty("role", "notice")
+        self.note.style().polish(self.note)
+        self.note.setText(tr("set.saved", n=len(changed)) if changed else tr("set.unchanged"))
+        if "kiosk.language" in changed:
+            from kiosk.ui.supervisor.texts import set_language
+
+            set_language(str(changed["kiosk.language"][1]))
+
+    def enrol(self) -> None:
+        from kiosk.storage import audit
+        from kiosk.sync import enrolment
+
+        url = _value(self.editors["hub.url"])
+        code = self.code.text().strip()
+        config = supervisor_settings.current(self.ctx.config_path)
+        self.enrol_btn.setEnabled(False)
+
+        def done(result: object) -> None:
+            self.enrol_btn.setEnabled(True)
+            if isinstance(result, enrolment.EnrolmentError):
+                self.enrol_state.setText(pick(result.message.zh, result.message.en))
+                return
+            if isinstance(result, Exception):
+                self.enrol_state.setText(str(result))
+                return
+            with self.ctx.factory.begin() as session:
+                audit.append(session, self.account.actor, "sync.enrolled", subject=result.kiosk_id)
+            self.code.clear()
+            self.enrol_state.setText(tr("set.enrolled", kiosk=result.kiosk_id))
+
+        run_off_gui(self, lambda: enrolment.enrol(str(url), code, config), done)

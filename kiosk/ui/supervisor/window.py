@@ -1,0 +1,271 @@
+"""Supervisor mode as one widget the main window shows: first-run admin, PIN pad, then the screens.
+
+The main window plugs it in (see docs/supervisor.md): it calls :meth:`SupervisorArea.start` when
+the hidden gesture fires, hides it on ``closed``, and acts on ``leaveRequested`` (exit, restart,
+shut down: only reachable from here). Staff are logged out after ``timeouts.supervisor_idle``
+quiet seconds; pages are built when shown, so their polling stops when staff move on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import Config
+from kiosk.workflows import counter_tools, staff
+from kiosk.ui.supervisor.audit_page import AuditPage
+from kiosk.ui.supervisor.common import STYLE, SupervisorContext, button
+from kiosk.ui.supervisor.counter_page import CounterPage
+from kiosk.ui.supervisor.devices_page import DevicesPage
+from kiosk.ui.supervisor.pinpad import FirstRunAdmin, PinPad
+from kiosk.ui.supervisor.review_page import ReviewPage
+from kiosk.ui.supervisor.settings_page import SettingsPage
+from kiosk.ui.supervisor.staff_page import StaffPage
+from kiosk.ui.supervisor.sync_page import SyncPage
+from kiosk.ui.supervisor.texts import language, set_language, tr
+
+ACTIVITY = {
+    QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.KeyPress, QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd, QEvent.Type.TabletPress,
+}
+PAGES: tuple[str, ...] = ("review", "counter", "devices", "sync", "settings", "audit", "staff")
+ADMIN_ONLY = {"staff"}
+
+
+class SupervisorArea(QWidget):
+    closed = Signal()  # back to the applicant screens
+    leaveRequested = Signal(str)  # exit | restart | shutdown
+    loggedOut = Signal(str)  # button | idle
+
+    def __init__(self, ctx: SupervisorContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.account: staff.StaffAccount | None = None
+        self.setObjectName("supervisor")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(STYLE)
+        self.stack = QStackedWidget(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.timeout.connect(lambda: self.logout("idle"))
+        self.page: QWidget | None = None
+        self.page_key = ""
+        self.notice = ""
+
+    # -- entry -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the PIN pad, or the first-run administrator form outside demo mode."""
+        with self.ctx.factory() as session:
+            first_run = staff.needs_first_admin(session)
+        if first_run and not self.ctx.demo:
+            self._set(FirstRunAdmin(self.ctx))
+            self.first_run.created.connect(self._logged_in)
+        else:
+            self.pinpad = PinPad(self.ctx)
+            self.pinpad.loggedIn.connect(self._logged_in)
+            self.pinpad.cancelled.connect(self.closed.emit)
+            if self.notice:
+                self.pinpad.message.setText(self.notice)
+                self.notice = ""
+            self._set(self.pinpad)
+
+    def _set(self, widget: QWidget) -> None:
+        while self.stack.count():
+            old = self.stack.widget(0)
+            self.stack.removeWidget(old)
+            old.hide()
+            old.deleteLater()
+        if isinstance(widget, FirstRunAdmin):
+            self.first_run = widget
+        self.stack.addWidget(widget)
+        self.stack.setCurrentWidget(widget)
+
+    def _logged_in(self, account: staff.StaffAccount) -> None:
+        self.account = account
+        self._build_main()
+        self.show_page("review")
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.idle.setInterval(int(Config.load(self.ctx.config_path)["timeouts.supervisor_idle"]) * 1000)
+        self.idle.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in ACTIVITY and self.account is not None:
+            self.idle.start()  # restart the quiet-time count
+        return False
+
+    def logout(self, reason: str = "button") -> None:
+        if self.account is None:
+            return
+        with self.ctx.factory.begin() as session:
+            staff.logout(session, self.account, reason)
+        self.account = None
+        self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.page = None
+        self.notice = tr("idle.logged_out") if reason == "idle" else ""
+        self.loggedOut.emit(reason)
+        if reason == "idle":
+            self.closed.emit()
+        self.start()
+
+    # -- the logged-in frame ------------------------------------------------------------------
+
+    def _build_main(self) -> None:
+        assert self.account is not None
+        main = QWidget()
+        outer = QHBoxLayout(main)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        sidebar = QWidget(main)
+        sidebar.setObjectName("sidebar")
+        sidebar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        sidebar.setFixedWidth(230)
+        side = QVBoxLayout(sidebar)
+        side.setContentsMargins(0, 16, 0, 16)
+        side.setSpacing(4)
+        title = QLabel(tr("title"))
+        title.setStyleSheet("color: white; font-size: 24px; font-weight: 600; padding: 8px 24px 16px 24px;")
+        side.addWidget(title)
+        self.nav = QButtonGroup(main)
+        self.nav_buttons: dict[str, QWidget] = {}
+        for key in PAGES:
+            if key in ADMIN_ONLY and not self.account.is_admin:
+                continue
+            b = button(tr(f"nav.{key}"), "nav", slot=lambda _=False, k=key: self.show_page(k))
+            b.setCheckable(True)
+            self.nav.addButton(b)
+            self.nav_buttons[key] = b
+            side.addWidget(b)
+        side.addStretch(1)
+        leave = button(tr("leave"), "nav", slot=lambda: self.show_page("leave"))
+        leave.setCheckable(True)
+        self.nav.addButton(leave)
+        self.nav_buttons["leave"] = leave
+        side.addWidget(leave)
+        outer.addWidget(sidebar)
+
+        right = QVBoxLayout()
+        right.setContentsMargins(24, 16, 24, 16)
+        head = QHBoxLayout()
+        self.heading = QLabel("")
+        self.heading.setProperty("role", "title")
+        head.addWidget(self.heading, 1)
+        who = QLabel(tr("logged_in_as", name=self.account.display_name, role=tr(f"role.{self.account.role}")))
+        who.setProperty("role", "muted")
+        head.addWidget(who)
+        head.addWidget(button(tr("lang.toggle"), slot=self.toggle_language))
+        head.addWidget(button(tr("back"), slot=self.closed.emit))
+        head.addWidget(button(tr("logout"), "primary", slot=lambda: self.logout("button")))
+        right.addLayout(head)
+        self.page_holder = QVBoxLayout()
+        right.addLayout(self.page_holder, 1)
+        outer.addLayout(right, 1)
+        self._set(main)
+
+    def _factory(self, key: str) -> Callable[[], QWidget]:
+        ctx, account = self.ctx, self.account
+        assert account is not None
+        return {
+            "review": lambda: ReviewPage(ctx, account),
+            "counter": lambda: CounterPage(ctx, account),
+            "devices": lambda: DevicesPage(ctx),
+            "sync": lambda: SyncPage(ctx, account),
+            "settings": lambda: SettingsPage(ctx, account),
+            "audit": lambda: AuditPage(ctx),
+            "staff": lambda: StaffPage(ctx, account),
+            "leave": lambda: LeavePage(self),
+        }[key]
+
+    def show_page(self, key: str) -> QWidget:
+        if self.account is None:
+            raise RuntimeError("not logged in")
+        if self.page is not None:
+            self.page_holder.removeWidget(self.page)
+            self.page.hide()
+            self.page.deleteLater()
+        self.page = self._factory(key)()
+        self.page.setObjectName(f"page_{key}")
+        self.page_key = key
+        self.page_holder.addWidget(self.page)
+        self.heading.setText(tr(f"nav.{key}") if key != "leave" else tr("leave"))
+        self.nav_buttons[key].setChecked(True)  # type: ignore[attr-defined]
+        return self.page
+
+    def toggle_language(self) -> None:
+        set_language("en" if language() == "zh" else "zh")
+        if self.account is not None:
+            key = self.page_key or "review"
+            self.page = None
+            self._build_main()
+            self.show_page(key)
+
+    def leave(self, kind: str) -> None:
+        assert self.account is not None
+        with self.ctx.factory.begin() as session:
+            counter_tools.record_leave(session, self.account.actor, kind)  # type: ignore[arg-type]
+        if self.ctx.leave is not None:
+            self.ctx.leave(kind)
+        self.leaveRequested.emit(kind)
+
+
+class LeavePage(QWidget):
+    """Exit, restart, shut down: one press arms, a second press on the confirmation acts."""
+
+    def __init__(self, area: SupervisorArea):
+        super().__init__()
+        self.area = area
+        layout = QVBoxLayout(self)
+        layout.setSpacing(20)
+        self.confirm_label = QLabel("")
+        self.confirm_label.setProperty("role", "error")
+        self.buttons = {}
+        for kind in ("exit", "restart", "shutdown"):
+            b = button(tr(f"leave.{kind}"), "danger", slot=lambda _=False, k=kind: self.arm(k))
+            b.setStyleSheet("min-height: 90px;")
+            self.buttons[kind] = b
+            layout.addWidget(b)
+        layout.addWidget(self.confirm_label)
+        row = QHBoxLayout()
+        self.cancel_btn = button(tr("cancel"), slot=self.disarm)
+        self.confirm_btn = button(tr("yes"), "primary", slot=self.confirm)
+        row.addWidget(self.cancel_btn)
+        row.addWidget(self.confirm_btn)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.armed: str | None = None
+        self.disarm()
+
+    def arm(self, kind: str) -> None:
+        self.armed = kind
+        self.confirm_label.setText(tr("leave.confirm", what=tr(f"leave.{kind}")))
+        self.confirm_btn.setVisible(True)
+        self.cancel_btn.setVisible(True)
+
+    def disarm(self) -> None:
+        self.armed = None
+        self.confirm_label.setText("")
+        self.confirm_btn.setVisible(False)
+        self.cancel_btn.setVisible(False)
+
+    def confirm(self) -> None:
+        if self.armed is not None:
+            kind, self.armed = self.armed, None
+            self.area.leave(kind)

@@ -1,0 +1,5 @@
+"""python -m kiosk_hub"""
+
+from kiosk_hub.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""Grab every supervisor screen offscreen to PNG (for people to look at), e.g.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/supervisor/shots.py /tmp/supervisor-shots [en]
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["KIOSK_HOME"] = tempfile.mkdtemp(prefix="kiosk-shots-")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from kiosk.config import Config  # noqa: E402
+from kiosk.storage.db import open_database  # noqa: E402
+from kiosk.sync import demo_applications, submission  # noqa: E402
+from kiosk.ui.supervisor.common import SupervisorContext  # noqa: E402
+from kiosk.ui.supervisor.probes import simulated_probes  # noqa: E402
+from kiosk.ui.supervisor.texts import set_language  # noqa: E402
+from kiosk.ui.supervisor.window import PAGES, SupervisorArea  # noqa: E402
+from kiosk.workflows import counter_tools, decisions, staff  # noqa: E402
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/supervisor-shots")
+    lang = sys.argv[2] if len(sys.argv) > 2 else "zh"
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication([])
+    set_language(lang)
+    factory = open_database()
+    rng = random.Random(3)
+    for _ in range(6):
+        submission.submit_application(factory, demo_applications.made_up_application(rng), Config.load())
+    with factory.begin() as session:
+        admin = staff.add_first_admin(session, "admin", "张管理", "246810")
+        staff.add_staff(session, admin.actor, "wang", "王晓明", "staff", "135792")
+        decisions.decide(session, admin.actor, 2, "approve")
+        decisions.decide(session, admin.actor, 3, "reject", reason_code="photo_unusable")
+        counter_tools.raise_help_call(session, "photo")
+        counter_tools.raise_help_call(session, "form")
+    ctx = SupervisorContext(factory=factory, demo=True, probes=simulated_probes())
+    area = SupervisorArea(ctx)
+    area.resize(1366, 768)
+    area.show()
+    area.start()
+    area.pinpad.select("admin")
+    for k in "2468":
+        area.pinpad.press(k)
+    app.processEvents()
+    area.grab().save(str(out / f"{lang}-01-pinpad.png"))
+    with factory.begin() as session:
+        result = staff.authenticate(session, "admin", "246810", 15)
+    area._logged_in(result.account)
+    for i, key in enumerate(PAGES + ("leave",), start=2):
+        page = area.show_page(key)
+        if key == "review":
+            page.table.selectRow(len(page._rows) - 1)
+        app.processEvents()
+        area.grab().save(str(out / f"{lang}-{i:02d}-{key}.png"))
+    page = area.show_page("review")
+    page.table.selectRow(len(page._rows) - 1)
+    page._panel("reject")
+    app.processEvents()
+    area.grab().save(str(out / f"{lang}-20-review-reject.png"))
+    print(out)
+
+
+if __name__ == "__main__":
+    main()
