@@ -99,3 +99,13 @@ def setup(log_dir: Path | None = None, level: int = logging.INFO, to_stderr: boo
 def get(name: str) -> logging.Logger:
     """A subsystem logger: ``get('devices')`` is ``kiosk.devices``."""
     return logging.getLogger(name if name.startswith("kiosk") else f"kiosk.{name}")
+
+
+def teardown() -> None:
+    """Close and remove the kiosk's handlers (end of a process, or a test that called setup)."""
+    global _configured
+    root = logging.getLogger("kiosk")
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    _configured = None

@@ -67,6 +67,9 @@ class Hub:
     def key_id(self) -> str:
         return crypto.DEFAULT_SUITE.key_id(self.public_pem)
 
+    def close(self) -> None:
+        self.factory.kw["bind"].dispose()
+
 
 def open_hub(url: str | None) -> Hub:
     """Open (creating tables and keys on first use) the hub's database and key pair."""

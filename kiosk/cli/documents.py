@@ -39,13 +39,17 @@ def register(subparsers: Any) -> None:
     _app_and_out(p)
     p.add_argument("--paper", choices=("80mm", "a4"), default="80mm")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--raster", action="store_true", help="write the ESC/POS raster PNG instead of a PDF")
+    p.add_argument(
+        "--raster", action="store_true", help="write the ESC/POS raster PNG instead of a PDF"
+    )
     p.set_defaults(handler=_slip)
 
     p = sub.add_parser("official-receipt", help="the staff's 受理回执 after review, as PDF")
     _app_and_out(p)
     p.add_argument("--staff-id", required=True)
-    p.add_argument("--result", choices=("approved", "materials_requested", "rejected"), default="approved")
+    p.add_argument(
+        "--result", choices=("approved", "materials_requested", "rejected"), default="approved"
+    )
     p.add_argument("--collection-date", type=iso_date, help="default: 7 working days from today")
     p.add_argument("--note", default="")
     p.add_argument("--paper", choices=("80mm", "a4"), default="80mm")
@@ -55,8 +59,11 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("print", help="queue a document for a printer and try to print it now")
     p.add_argument("--application", type=Path, required=True)
     p.add_argument("--document", choices=("form", "slip", "receipt"), required=True)
-    p.add_argument("--printer", help="folder[:PATH], cups:QUEUE[@HOST:PORT], escpos:PORT "
-                   "(default: printer.form / printer.receipt from the config)")
+    p.add_argument(
+        "--printer",
+        help="folder[:PATH], cups:QUEUE[@HOST:PORT], escpos:PORT "
+        "(default: printer.form / printer.receipt from the config)",
+    )
     p.add_argument("--staff-id", help="for --document receipt")
     add_json(p)
     p.set_defaults(handler=_print)
@@ -68,7 +75,9 @@ def register(subparsers: Any) -> None:
 
 
 def _app_and_out(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--application", type=Path, required=True, help="APP.json (see sample-application)")
+    p.add_argument(
+        "--application", type=Path, required=True, help="APP.json (see sample-application)"
+    )
     p.add_argument("--out", type=Path, required=True)
 
 
@@ -83,7 +92,9 @@ def load_application(path: Path) -> Application:
     except json.JSONDecodeError as exc:
         raise UsageError(f"申请文件不是有效的JSON / {path} is not valid JSON: {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
-        raise UsageError(f"申请文件缺少或有错误的字段 / {path} is not a valid application: {exc!r}") from None
+        raise UsageError(
+            f"申请文件缺少或有错误的字段 / {path} is not a valid application: {exc!r}"
+        ) from None
 
 
 def _write(path: Path, data: bytes) -> int:
@@ -96,12 +107,17 @@ def _write(path: Path, data: bytes) -> int:
 def _check_glyphs(app: Application) -> None:
     from kiosk.documents import fonts
 
-    text = app.applicant.name + "".join(r.name for r in app.relatives) + (app.applicant.address or "")
+    text = (
+        app.applicant.name + "".join(r.name for r in app.relatives) + (app.applicant.address or "")
+    )
     lost = fonts.missing(text)
     if lost:
         codes = " ".join(fonts.code_label(c) for c in lost)
-        print(f"注意:以下字符字库中没有,已印成编码框,请手写补充 / not in the fonts, printed as "
-              f"code boxes, please write them by hand: {codes}", file=sys.stderr)
+        print(
+            f"注意:以下字符字库中没有,已印成编码框,请手写补充 / not in the fonts, printed as "
+            f"code boxes, please write them by hand: {codes}",
+            file=sys.stderr,
+        )
 
 
 def _sample(args: argparse.Namespace) -> int:
@@ -141,8 +157,14 @@ def _review(args: argparse.Namespace) -> Any:
 
     review = default_review(args.staff_id, args.result)
     try:
-        return Review(review.result, review.staff_id, review.reviewed_at,
-                      args.collection_date or review.collection_date, None, args.note)
+        return Review(
+            review.result,
+            review.staff_id,
+            review.reviewed_at,
+            args.collection_date or review.collection_date,
+            None,
+            args.note,
+        )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -161,8 +183,12 @@ def _queue() -> Any:
     from kiosk.storage.db import open_database
 
     cfg = Config.load()
-    queue = PrintQueue(open_database(), lambda spec: open_printer(spec, escpos_baud=cfg["printer.escpos_baud"]),
-                       retry_seconds=cfg["printer.retry_seconds"], max_attempts=cfg["printer.max_attempts"])
+    queue = PrintQueue(
+        open_database(),
+        lambda spec: open_printer(spec, escpos_baud=cfg["printer.escpos_baud"]),
+        retry_seconds=cfg["printer.retry_seconds"],
+        max_attempts=cfg["printer.max_attempts"],
+    )
     return cfg, queue
 
 
@@ -179,14 +205,18 @@ def _print(args: argparse.Namespace) -> int:
         args.result, args.collection_date, args.note = "approved", None, ""
         review = _review(args)
     try:
-        job_id = submit_document(queue, spec, app, args.document, review=review,
-                                 paper=cfg["printer.receipt_paper"])
+        job_id = submit_document(
+            queue, spec, app, args.document, review=review, paper=cfg["printer.receipt_paper"]
+        )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     queue.run_once(ignore_delays=True)
     info = queue.status(job_id)
-    emit({"job": info.id, "state": info.state, "problem": info.problem, "printer": spec}, args.json,
-         f"job {info.id}: {info.state}" + (f" ({info.problem})" if info.problem else ""))
+    emit(
+        {"job": info.id, "state": info.state, "problem": info.problem, "printer": spec},
+        args.json,
+        f"job {info.id}: {info.state}" + (f" ({info.problem})" if info.problem else ""),
+    )
     return 0 if info.state == "printed" else EXIT_NOT_PRINTED
 
 
@@ -198,9 +228,24 @@ def _jobs(args: argparse.Namespace) -> int:
         except KeyError as exc:
             raise UsageError(str(exc)) from None
         queue.run_once(ignore_delays=True)
-    rows = [{"id": j.id, "document": j.document, "printer": j.printer, "state": j.state,
-             "attempts": j.attempts, "problem": j.problem} for j in queue.jobs()]
-    emit({"jobs": rows}, args.json,
-         "\n".join(f"{r['id']}\t{r['document']}\t{r['state']}\t{r['printer']}\t{r['problem'] or ''}"
-                   for r in rows) or "no print jobs")
+    rows = [
+        {
+            "id": j.id,
+            "document": j.document,
+            "printer": j.printer,
+            "state": j.state,
+            "attempts": j.attempts,
+            "problem": j.problem,
+        }
+        for j in queue.jobs()
+    ]
+    emit(
+        {"jobs": rows},
+        args.json,
+        "\n".join(
+            f"{r['id']}\t{r['document']}\t{r['state']}\t{r['printer']}\t{r['problem'] or ''}"
+            for r in rows
+        )
+        or "no print jobs",
+    )
     return 0

@@ -86,8 +86,14 @@ def _make(args: argparse.Namespace) -> int:
     image = _read(args.image)
     photo = make_spec_photo(image, _analyzer())
     if not photo.ok or photo.jpeg is None or photo.image is None:
-        data = {"ok": False, "photo_number": None, "width": None, "height": None, "bytes": None,
-                "problems": photo.problems}
+        data: dict[str, Any] = {
+            "ok": False,
+            "photo_number": None,
+            "width": None,
+            "height": None,
+            "bytes": None,
+            "problems": photo.problems,
+        }
         emit(data, args.json, "\n".join(["no valid photo:", *_problem_lines(photo.problems)]))
         return 1
     try:
@@ -101,9 +107,19 @@ def _make(args: argparse.Namespace) -> int:
     config = Config.load()
     number = CaptureNumbers(open_database(), config["point.code"], config["kiosk.id"]).issue()
     height, width = photo.image.shape[:2]
-    data = {"ok": True, "photo_number": number, "width": width, "height": height,
-            "bytes": len(photo.jpeg), "problems": []}
-    emit(data, args.json, f"{args.out}: {width}×{height}, {len(photo.jpeg)} bytes, 本机采集号 {number}")
+    data = {
+        "ok": True,
+        "photo_number": number,
+        "width": width,
+        "height": height,
+        "bytes": len(photo.jpeg),
+        "problems": [],
+    }
+    emit(
+        data,
+        args.json,
+        f"{args.out}: {width}×{height}, {len(photo.jpeg)} bytes, 本机采集号 {number}",
+    )
     return 0
 
 

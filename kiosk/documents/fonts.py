@@ -68,7 +68,7 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 def register() -> None:
     """Register both fonts with reportlab (once per process)."""
     with _lock:
-        ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # type: ignore[assignment]
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         for name, filename in FILES.items():
             path = resources.path("fonts", filename)
             if not path.exists():
@@ -172,7 +172,9 @@ def _draw_missing(canvas: Canvas, x: float, y: float, char: str, size: float) ->
     canvas.restoreState()
 
 
-def wrap(text: str, size: float, max_width: float, measure: Callable[[str, float], float] | None = None) -> list[str]:
+def wrap(
+    text: str, size: float, max_width: float, measure: Callable[[str, float], float] | None = None
+) -> list[str]:
     """Break ``text`` into lines no wider than ``max_width``: anywhere between CJK characters,
     at spaces between Latin words, and never before closing punctuation."""
     measure = measure or width

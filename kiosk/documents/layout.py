@@ -25,8 +25,14 @@ TICK = "√"
 def new_canvas(out: io.BytesIO, size: tuple[float, float], title: str, subject: str) -> Canvas:
     """A canvas whose initial font is ours, so no Helvetica reference ends up in the PDF."""
     fonts.register()
-    canvas = Canvas(out, pagesize=size, initialFontName=fonts.PRIMARY, initialFontSize=10,
-                    pageCompression=1, invariant=0)
+    canvas = Canvas(
+        out,
+        pagesize=size,
+        initialFontName=fonts.PRIMARY,
+        initialFontSize=10,
+        pageCompression=1,
+        invariant=0,
+    )
     canvas.setTitle(title)
     canvas.setSubject(subject)
     canvas.setCreator("sz-residence-kiosk")
@@ -82,8 +88,17 @@ def cell(
     """One ruled grid cell; a label cell is centred and bold."""
     canvas.rect(x, y - h, w, h)
     if text:
-        text_in_box(canvas, x, y, w, h, text, size, align=align or ("center" if label else "left"),
-                    bold=label)
+        text_in_box(
+            canvas,
+            x,
+            y,
+            w,
+            h,
+            text,
+            size,
+            align=align or ("center" if label else "left"),
+            bold=label,
+        )
 
 
 def tick_box(canvas: Canvas, x: float, baseline: float, checked: bool, size: float = 9.5) -> float:
@@ -94,13 +109,24 @@ def tick_box(canvas: Canvas, x: float, baseline: float, checked: bool, size: flo
     canvas.rect(x, baseline - size * 0.12, side, side)
     canvas.restoreState()
     if checked:
-        fonts.draw(canvas, x + side / 2, baseline + size * 0.02, TICK, size * 1.05, bold=True,
-                   align="center")
+        fonts.draw(
+            canvas,
+            x + side / 2,
+            baseline + size * 0.02,
+            TICK,
+            size * 1.05,
+            bold=True,
+            align="center",
+        )
     return side + size * 0.3
 
 
 def options(
-    canvas: Canvas, x: float, baseline: float, items: list[tuple[str, bool]], size: float = 9.5,
+    canvas: Canvas,
+    x: float,
+    baseline: float,
+    items: list[tuple[str, bool]],
+    size: float = 9.5,
     gap: float = 4 * MM,
 ) -> float:
     """A row of tick boxes with labels; returns the x after the last one."""

@@ -30,10 +30,14 @@ WORDS = {
     "collect_date": ("领证日期", "Collect from"),
     "collect_place": ("领证地点", "Collect at"),
     "new_expiry": ("延期后有效期至", "Valid until"),
-    "bring": ("领证时请携带本回执和居民身份证原件;换领、延期的须交回旧证。",
-              "Bring this receipt and your ID card to collect; for an exchange or renewal, hand back the old permit."),
-    "come_back": ("请按说明补齐材料后,凭本回执到本受理点继续办理。",
-                  "Bring the missing materials with this receipt to this acceptance point."),
+    "bring": (
+        "领证时请携带本回执和居民身份证原件;换领、延期的须交回旧证。",
+        "Bring this receipt and your ID card to collect; for an exchange or renewal, hand back the old permit.",
+    ),
+    "come_back": (
+        "请按说明补齐材料后,凭本回执到本受理点继续办理。",
+        "Bring the missing materials with this receipt to this acceptance point.",
+    ),
     "official": ("本回执为受理凭证,请妥善保管。", "This is your official receipt; keep it safe."),
 }
 # Working days from review to collection when staff do not give a date (ours; the guide names no number).
@@ -53,7 +57,9 @@ class Review:
 
     def __post_init__(self) -> None:
         if self.result not in RESULTS:
-            raise ValueError(f"review result must be one of {', '.join(RESULTS)}, not {self.result!r}")
+            raise ValueError(
+                f"review result must be one of {', '.join(RESULTS)}, not {self.result!r}"
+            )
         if not self.staff_id.strip():
             raise ValueError("staff id is required / 须填写受理人工号")
 
@@ -69,7 +75,11 @@ def working_days_after(day: dt.date, days: int) -> dt.date:
 
 def default_review(staff_id: str, result: str = "approved") -> Review:
     now = clock.now()
-    collect = working_days_after(now.date(), DEFAULT_COLLECTION_WORKING_DAYS) if result == "approved" else None
+    collect = (
+        working_days_after(now.date(), DEFAULT_COLLECTION_WORKING_DAYS)
+        if result == "approved"
+        else None
+    )
     return Review(result, staff_id, now, collect)
 
 
@@ -110,10 +120,14 @@ def build(app: Application, review: Review, lang: str = "zh") -> Ticket:
     return t
 
 
-def render_receipt(app: Application, review: Review, paper: str = "80mm", lang: str = "zh") -> bytes:
+def render_receipt(
+    app: Application, review: Review, paper: str = "80mm", lang: str = "zh"
+) -> bytes:
     """The 受理回执 as PDF bytes, ``paper`` 80mm or a4."""
     return render_pdf(build(app, review, lang), paper, f"受理回执 {app.application_number}")
 
 
-def render_receipt_raster(app: Application, review: Review, width_dots: int = 576, lang: str = "zh") -> Image.Image:
+def render_receipt_raster(
+    app: Application, review: Review, width_dots: int = 576, lang: str = "zh"
+) -> Image.Image:
     return render_raster(build(app, review, lang), width_dots)

@@ -109,8 +109,12 @@ def sample_application(service: str = "renewal", *, today: dt.date | None = None
         app.permit.expires = dt.date(today.year + 3, 8, 31)
     if service == "change":
         app.changes = [
-            ChangeItem("residence_address", "深圳市南山区粤海街道科苑路3号1201室",
-                       "深圳市南山区粤海街道科技园路18号海岸大厦2栋1502室", "搬家"),
+            ChangeItem(
+                "residence_address",
+                "深圳市南山区粤海街道科苑路3号1201室",
+                "深圳市南山区粤海街道科技园路18号海岸大厦2栋1502室",
+                "搬家",
+            ),
             ChangeItem("employer", "深圳旧例贸易有限公司", "深圳示例科技有限公司", "更换工作单位"),
         ]
     if service == "correction":

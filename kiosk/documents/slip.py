@@ -12,7 +12,17 @@ from __future__ import annotations
 from PIL import Image
 
 from kiosk.documents import values
-from kiosk.documents.ticket import BODY, QR, Field, Gap, Rule, Text, Ticket, render_pdf, render_raster
+from kiosk.documents.ticket import (
+    BODY,
+    QR,
+    Field,
+    Gap,
+    Rule,
+    Text,
+    Ticket,
+    render_pdf,
+    render_raster,
+)
 from kiosk.domain import clock, idnumber
 from kiosk.domain.application import Application
 
@@ -32,12 +42,18 @@ WORDS = {
     "ready": ("已备", "ready"),
     "todo": ("请补齐", "still needed"),
     "next": ("下一步:", "Next steps:"),
-    "step1": ("1. 请留意叫号,听到您的排队号后到柜台办理。",
-              "1. Wait for your queue number to be called, then go to the counter."),
-    "step2": ("2. 工作人员核对材料并审核,审核通过后出具受理回执。",
-              "2. Staff check your materials; once approved you get the official receipt."),
-    "step3": ("3. 查询进度:凭申请编号向本受理点查询。",
-              "3. To check progress, give your application number at this acceptance point."),
+    "step1": (
+        "1. 请留意叫号,听到您的排队号后到柜台办理。",
+        "1. Wait for your queue number to be called, then go to the counter.",
+    ),
+    "step2": (
+        "2. 工作人员核对材料并审核,审核通过后出具受理回执。",
+        "2. Staff check your materials; once approved you get the official receipt.",
+    ),
+    "step3": (
+        "3. 查询进度:凭申请编号向本受理点查询。",
+        "3. To check progress, give your application number at this acceptance point.",
+    ),
     "hours": ("办公时间", "Opening hours"),
     "not_receipt": ("本凭条不是受理回执。", "This slip is not the official receipt."),
     "kiosk": ("自助终端", "Kiosk"),
@@ -86,7 +102,9 @@ def add_materials_and_steps(t: Ticket, app: Application, lang: str) -> None:
         t.add(Text(word(key, lang)))
 
 
-def add_footer(t: Ticket, app: Application, lang: str, note_key: str | None = "not_receipt") -> None:
+def add_footer(
+    t: Ticket, app: Application, lang: str, note_key: str | None = "not_receipt"
+) -> None:
     hours = values.point_hours(app.acceptance_point)
     if hours:
         t.add(Field(word("hours", lang), hours))
@@ -94,8 +112,14 @@ def add_footer(t: Ticket, app: Application, lang: str, note_key: str | None = "n
     if note_key:
         t.add(Text(word(note_key, lang), BODY * 0.9, bold=True, align="center"))
     printed = values.stamp(clock.now(), lang)
-    t.add(Text(f"{word('kiosk', lang)} {app.acceptance_point}-{app.kiosk_id}  {printed}", BODY * 0.8,
-               align="center"), Gap(3))
+    t.add(
+        Text(
+            f"{word('kiosk', lang)} {app.acceptance_point}-{app.kiosk_id}  {printed}",
+            BODY * 0.8,
+            align="center",
+        ),
+        Gap(3),
+    )
 
 
 def build(app: Application, lang: str = "zh") -> Ticket:

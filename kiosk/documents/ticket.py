@@ -68,9 +68,13 @@ class Ticket:
 
 
 class Surface(Protocol):
-    def text(self, x: float, top: float, text: str, size: float, bold: bool, align: str) -> None: ...
+    def text(
+        self, x: float, top: float, text: str, size: float, bold: bool, align: str
+    ) -> None: ...
     def line(self, x0: float, x1: float, y: float, dashed: bool) -> None: ...
-    def squares(self, x: float, top: float, module: float, cells: list[tuple[int, int]]) -> None: ...
+    def squares(
+        self, x: float, top: float, module: float, cells: list[tuple[int, int]]
+    ) -> None: ...
 
 
 LEADING = 1.3
@@ -128,8 +132,9 @@ class _PdfSurface:
 
     def text(self, x: float, top: float, text: str, size: float, bold: bool, align: str) -> None:
         baseline = self.top - (top + size * 0.95) * self.k
-        fonts.draw(self.c, self.x0 + x * self.k, baseline, text, size * self.k,
-                   bold=bold, align=align)
+        fonts.draw(
+            self.c, self.x0 + x * self.k, baseline, text, size * self.k, bold=bold, align=align
+        )
 
     def line(self, x0: float, x1: float, y: float, dashed: bool) -> None:
         self.c.saveState()
@@ -166,7 +171,9 @@ def render_pdf(ticket: Ticket, paper: str = "80mm", subject: str = "") -> bytes:
         x0 = (A4[0] - width * scale * MM) / 2
         top = A4[1] - 20 * MM
         canvas.setLineWidth(0.8)
-        canvas.rect(x0 - 8 * MM, top - used * MM - 8 * MM, (width * scale + 16) * MM, (used + 16) * MM)
+        canvas.rect(
+            x0 - 8 * MM, top - used * MM - 8 * MM, (width * scale + 16) * MM, (used + 16) * MM
+        )
         _lay(ticket, width, _PdfSurface(canvas, x0, top, scale))
     else:
         raise ValueError(f"paper must be 80mm or a4, not {paper!r}")
@@ -195,28 +202,47 @@ class _RasterSurface:
         pos = self.m + left
         for font, piece in fonts.runs(text):
             if font == fonts.MISSING:
-                self.draw.rectangle((pos + 1, self._d(top), pos + px - 2, self._d(top) + px - 1), outline=0)
+                self.draw.rectangle(
+                    (pos + 1, self._d(top), pos + px - 2, self._d(top) + px - 1), outline=0
+                )
                 small = fonts.pil_font(fonts.PRIMARY, max(px // 4, 6))
-                self.draw.text((pos + 2, self._d(top) + px // 3), fonts.code_label(piece), font=small, fill=0)
+                self.draw.text(
+                    (pos + 2, self._d(top) + px // 3), fonts.code_label(piece), font=small, fill=0
+                )
                 pos += px
                 continue
             pil = fonts.pil_font(font, px)
-            self.draw.text((pos, self._d(top)), piece, font=pil, fill=0,
-                           stroke_width=1 if bold else 0, stroke_fill=0)
+            self.draw.text(
+                (pos, self._d(top)),
+                piece,
+                font=pil,
+                fill=0,
+                stroke_width=1 if bold else 0,
+                stroke_fill=0,
+            )
             pos += fonts.width(piece, size) * DOTS_PER_MM
 
     def line(self, x0: float, x1: float, y: float, dashed: bool) -> None:
         yy, a, b = self._d(y), self.m + self._d(x0), self.m + self._d(x1)
         step = 12 if dashed else b - a
         for start in range(a, b, step):
-            self.draw.line((start, yy, min(start + (8 if dashed else step), b), yy), fill=0, width=2)
+            self.draw.line(
+                (start, yy, min(start + (8 if dashed else step), b), yy), fill=0, width=2
+            )
 
     def squares(self, x: float, top: float, module: float, cells: list[tuple[int, int]]) -> None:
         m = max(round(module * DOTS_PER_MM), 1)  # whole dots per module keep the code scannable
         left, upper = self.m + self._d(x), self._d(top)
         for col, row in cells:
-            self.draw.rectangle((left + col * m, upper + row * m, left + (col + 1) * m - 1,
-                                 upper + (row + 1) * m - 1), fill=0)
+            self.draw.rectangle(
+                (
+                    left + col * m,
+                    upper + row * m,
+                    left + (col + 1) * m - 1,
+                    upper + (row + 1) * m - 1,
+                ),
+                fill=0,
+            )
 
 
 def render_raster(ticket: Ticket, width_dots: int = PRINT_WIDTH_DOTS) -> Image.Image:

@@ -43,7 +43,9 @@ def address(addr: Address, lang: str = "zh") -> str:
         return ""
     if lang == "en":
         return f"{addr.detail}, {addr.street}, {district_name(addr.district, 'en')}, Shenzhen"
-    street = addr.street if not addr.street or addr.street.endswith("街道") else addr.street + "街道"
+    street = (
+        addr.street if not addr.street or addr.street.endswith("街道") else addr.street + "街道"
+    )
     return f"深圳市{district_name(addr.district)}{street}{addr.detail}"
 
 

@@ -29,20 +29,30 @@ PROBLEMS: dict[str, Message] = {
     for m in (
         Message("too_dark", "光线太暗，请面向灯光", "Too dark: please face the light"),
         Message("overexposed", "光线太强，请避开强光", "Too bright: please move out of the glare"),
-        Message("no_face", "请正对镜头，让脸出现在画面中", "Please face the camera so we can see your face"),
+        Message(
+            "no_face",
+            "请正对镜头，让脸出现在画面中",
+            "Please face the camera so we can see your face",
+        ),
         Message("multiple_faces", "画面中只能有您一个人", "Only you may be in the picture"),
         Message("face_too_small", "请靠近一些", "Please come a little closer"),
         Message("face_too_large", "请后退一些", "Please move back a little"),
         Message("face_off_center", "请移到画面中间", "Please move to the middle of the picture"),
         Message("tilted", "请把头摆正", "Please hold your head straight"),
-        Message("eyes_not_found", "请睁开双眼，不要让头发或眼镜反光遮住眼睛", "Please open your eyes; keep hair and glare off them"),
+        Message(
+            "eyes_not_found",
+            "请睁开双眼，不要让头发或眼镜反光遮住眼睛",
+            "Please open your eyes; keep hair and glare off them",
+        ),
         Message("blurry", "画面模糊，请保持不动", "The picture is blurred: please hold still"),
         Message("background", "请站到白色背景前", "Please stand in front of the white backdrop"),
     )
 }
 PROBLEM_ORDER = tuple(PROBLEMS)  # the first problem found is the one the applicant is told
 
-DETECT_SIDE = 400
+DETECT_SIDE = 400  # still images; live preview uses 320 (faces there are at least 14 % wide)
+LIVE_DETECT_SIDE = 320
+EYE_WORK_WIDTH = 120.0
 MIN_FACE_SHARE = 0.14  # face narrower than this share of the frame width: too far away
 MIN_FACE_PX = 80  # ...or than this many pixels (the photo would be an upscaled smear)
 MAX_FACE_SHARE = 0.60  # wider: too close
@@ -82,7 +92,12 @@ class Analysis:
         return {"x": int(x), "y": int(y), "w": int(w), "h": int(h)}
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "problems": list(self.problems), "face": self.face_json(), "measures": dict(self.measures)}
+        return {
+            "ok": self.ok,
+            "problems": list(self.problems),
+            "face": self.face_json(),
+            "measures": dict(self.measures),
+        }
 
 
 def _ordered(codes: set[str]) -> list[str]:
@@ -93,37 +108,57 @@ class Analyzer:
     """Runs every check on a BGR frame. ``judge_background_every`` lets live preview reuse the
     (slower) GrabCut verdict for a few frames; a still image is always judged afresh."""
 
-    def __init__(self, spec: PhotoSpec | None = None, judge_background_every: int = 1):
+    def __init__(
+        self,
+        spec: PhotoSpec | None = None,
+        judge_background_every: int = 1,
+        detect_side: int = DETECT_SIDE,
+    ):
         base = cv2.data.haarcascades  # type: ignore[attr-defined]
         self.spec = spec or PhotoSpec()
         self._faces = cv2.CascadeClassifier(base + "haarcascade_frontalface_default.xml")
         self._eyes = cv2.CascadeClassifier(base + "haarcascade_eye_tree_eyeglasses.xml")
         if self._faces.empty() or self._eyes.empty():
-            raise RuntimeError("OpenCV Haar cascades missing from the opencv-python-headless install")
+            raise RuntimeError(
+                "OpenCV Haar cascades missing from the opencv-python-headless install"
+            )
         self._every = max(1, judge_background_every)
+        self.detect_side = detect_side
+        # a finer scale pyramid for stills (small faces); a coarser one keeps live analysis fast
+        self.scale_factor = 1.12 if detect_side >= DETECT_SIDE else 1.15
         self._bg_count = 0
         self._bg_cached: bool | None = None
 
     # -- detection ---------------------------------------------------------------------------
     def detect_faces(self, gray: np.ndarray) -> list[Face]:
         h, w = gray.shape
-        k = min(1.0, DETECT_SIDE / max(w, h))
+        k = min(1.0, self.detect_side / max(w, h))
         small = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else gray
         small = cv2.equalizeHist(small)
         min_side = max(24, int(0.08 * min(small.shape)))
-        found = self._faces.detectMultiScale(small, scaleFactor=1.12, minNeighbors=5, minSize=(min_side, min_side))
-        faces = [tuple(int(round(v / k)) for v in f) for f in found]
-        return sorted(faces, key=lambda f: f[2], reverse=True)  # type: ignore[arg-type,return-value]
+        found = self._faces.detectMultiScale(
+            small, scaleFactor=self.scale_factor, minNeighbors=5, minSize=(min_side, min_side)
+        )
+        faces = [tuple(round(v / k) for v in f) for f in found]
+        return sorted(faces, key=lambda f: f[2], reverse=True)
 
-    def detect_eyes(self, gray: np.ndarray, face: Face) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    def detect_eyes(
+        self, gray: np.ndarray, face: Face
+    ) -> tuple[tuple[float, float], tuple[float, float]] | None:
         """The best eye in each half of the face's upper part, left then right (image coordinates)."""
         x, y, w, h = face
         top = gray[y + int(0.18 * h) : y + int(0.60 * h), x : x + w]
         if top.size == 0:
             return None
-        k = 160.0 / w
-        top = cv2.equalizeHist(cv2.resize(top, None, fx=k, fy=k, interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR))
-        found = self._eyes.detectMultiScale(top, scaleFactor=1.08, minNeighbors=4, minSize=(18, 18), maxSize=(70, 70))
+        k = EYE_WORK_WIDTH / w
+        top = cv2.equalizeHist(
+            cv2.resize(
+                top, None, fx=k, fy=k, interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR
+            )
+        )
+        found = self._eyes.detectMultiScale(
+            top, scaleFactor=1.1, minNeighbors=4, minSize=(14, 14), maxSize=(52, 52)
+        )
         half = top.shape[1] / 2
         best: dict[str, tuple[float, float, float]] = {}
         for ex, ey, ew, eh in found:
@@ -201,7 +236,9 @@ class Analyzer:
 
         bg = background.measure_around_head(frame, main)
         measures.update(
-            background_luma=round(bg.mean, 1), background_std=round(bg.std, 1), background_plain=bg.plain
+            background_luma=round(bg.mean, 1),
+            background_std=round(bg.std, 1),
+            background_plain=bg.plain,
         )
         if not bg.plain and not self._background_can_be_replaced(frame, main, eye_mid):
             problems.add("background")
@@ -210,7 +247,7 @@ class Analyzer:
     def _size_and_position(
         self, face: Face, eye_mid: tuple[float, float], fw: int, fh: int, measures: dict[str, Any]
     ) -> set[str]:
-        x, y, w, h = face
+        x, _y, w, _h = face
         problems: set[str] = set()
         share = w / fw
         off = (x + w / 2 - fw / 2) / fw
@@ -231,14 +268,18 @@ class Analyzer:
             problems.add("face_too_large" if share > 0.35 else "face_off_center")
         return problems
 
-    def _background_can_be_replaced(self, frame: np.ndarray, face: Face, eye_mid: tuple[float, float]) -> bool:
+    def _background_can_be_replaced(
+        self, frame: np.ndarray, face: Face, eye_mid: tuple[float, float]
+    ) -> bool:
         self._bg_count += 1
         if self._bg_cached is not None and self._bg_count % self._every != 0:
             return self._bg_cached
-        x, y, w, h = face
+        x, _y, w, _h = face
         placement = geometry.place(x, w, eye_mid, geometry.estimated_head_top(face), self.spec)
         box = segmentation_box(placement, frame.shape[1], frame.shape[0])
-        seg = background.segment_person(frame, face, box, work_width=120 if self._every > 1 else 200)
+        seg = background.segment_person(
+            frame, face, box, work_width=120 if self._every > 1 else 200
+        )
         self._bg_cached = seg.good
         return seg.good
 
@@ -262,6 +303,10 @@ def _sharpness(gray: np.ndarray, scale: float) -> float:
     if gray.size == 0:
         return 0.0
     scale = min(scale, 1.0) if scale > 0 else 1.0
-    img = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    img = (
+        cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        if scale < 1
+        else gray
+    )
     img = cv2.GaussianBlur(img, (3, 3), 0)
     return float(cv2.Laplacian(img, cv2.CV_64F).var())

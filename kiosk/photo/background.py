@@ -78,7 +78,11 @@ class Segmentation:
 
 
 def segment_person(
-    frame: np.ndarray, face: Face, box: tuple[int, int, int, int], work_width: int = 200, iterations: int = 4
+    frame: np.ndarray,
+    face: Face,
+    box: tuple[int, int, int, int],
+    work_width: int = 200,
+    iterations: int = 4,
 ) -> Segmentation:
     """GrabCut the person out of ``frame[box]`` (seeded from the face box) and judge the cut."""
     bx0, by0, bx1, by1 = box
@@ -90,9 +94,26 @@ def segment_person(
     fx, fy, fw_, fh_ = (x - bx0) * k, (y - by0) * k, w * k, h * k
     cx = fx + fw_ / 2
     seeds = np.full((sh, sw), cv2.GC_PR_BGD, np.uint8)
-    cv2.ellipse(seeds, (int(cx), int(fy + 0.35 * fh_)), (int(0.7 * fw_), int(0.98 * fh_)), 0, 0, 360, cv2.GC_PR_FGD, -1)
+    cv2.ellipse(
+        seeds,
+        (int(cx), int(fy + 0.35 * fh_)),
+        (int(0.7 * fw_), int(0.98 * fh_)),
+        0,
+        0,
+        360,
+        cv2.GC_PR_FGD,
+        -1,
+    )
     chin = fy + 1.05 * fh_
-    body = np.array([[cx - 0.45 * fw_, chin], [cx + 0.45 * fw_, chin], [cx + 1.3 * fw_, sh], [cx - 1.3 * fw_, sh]], np.int32)
+    body = np.array(
+        [
+            [cx - 0.45 * fw_, chin],
+            [cx + 0.45 * fw_, chin],
+            [cx + 1.3 * fw_, sh],
+            [cx - 1.3 * fw_, sh],
+        ],
+        np.int32,
+    )
     cv2.fillPoly(seeds, [body], cv2.GC_PR_FGD)
     inner = (int(fx + 0.2 * fw_), int(fy + 0.2 * fh_), int(fx + 0.8 * fw_), int(fy + 0.95 * fh_))
     seeds[inner[1] : inner[3], inner[0] : inner[2]] = cv2.GC_FGD
@@ -104,12 +125,16 @@ def segment_person(
     seeds[side_rows, right:] = cv2.GC_BGD
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     try:
-        cv2.grabCut(small, seeds, None, bgd, fgd, iterations, cv2.GC_INIT_WITH_MASK)
+        cv2.grabCut(small, seeds, None, bgd, fgd, iterations, cv2.GC_INIT_WITH_MASK)  # type: ignore[call-overload]
     except cv2.error:
         return Segmentation(np.ones(sub.shape[:2], np.float32), box, None, False, "grabcut_failed")
-    person = np.where((seeds == cv2.GC_FGD) | (seeds == cv2.GC_PR_FGD), 255, 0).astype(np.uint8)
+    person: np.ndarray = np.where((seeds == cv2.GC_FGD) | (seeds == cv2.GC_PR_FGD), 255, 0).astype(
+        np.uint8
+    )
     person = _keep_face_component(person, inner)
-    person = cv2.morphologyEx(person, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+    person = cv2.morphologyEx(
+        person, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    )
     person = cv2.erode(person, np.ones((3, 3), np.uint8))  # pull the edge in: no backdrop halo
 
     good, reason, top_small = _judge(person, (fx, fy, fw_, fh_), top_limit)

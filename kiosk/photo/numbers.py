@@ -61,7 +61,7 @@ def is_capture_number(text: str) -> bool:
     m = CAPTURE_NUMBER.match(text)
     if m is None:
         return False
-    return check_char(text[: -2]) == m.group("check")
+    return check_char(text[:-2]) == m.group("check")
 
 
 class CaptureNumbers:
@@ -85,14 +85,18 @@ class TypedNumber:
     error: Message | None = None
 
 
-NUMBER_EMPTY = Message("photo_number_empty", "请输入数码照相图像号", "Please enter the photo number")
+NUMBER_EMPTY = Message(
+    "photo_number_empty", "请输入数码照相图像号", "Please enter the photo number"
+)
 NUMBER_BAD = Message(
     "photo_number_invalid",
     "图像号格式不对，请对照回执上的号码重新输入",
     "That photo number does not look right: please check it against your receipt",
 )
 NUMBER_BAD_CHECK = Message(
-    "photo_number_check", "本机采集号校验位不对，请重新输入", "The kiosk capture number's check character is wrong"
+    "photo_number_check",
+    "本机采集号校验位不对，请重新输入",
+    "The kiosk capture number's check character is wrong",
 )
 
 

@@ -29,7 +29,9 @@ def _variants(gray: np.ndarray) -> Iterator[np.ndarray]:
     yield cv2.addWeighted(gray, 1.8, blur, -0.8, 0)  # unsharp mask
     if max(gray.shape) < 1600:
         yield cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-    yield cv2.adaptiveThreshold(cv2.medianBlur(gray, 3), 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 5)
+    yield cv2.adaptiveThreshold(
+        cv2.medianBlur(gray, 3), 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 5
+    )
 
 
 def scan_codes(image: np.ndarray) -> list[ScannedCode]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kiosk.domain.messages import Message
-from kiosk.photo.analysis import PROBLEMS, Analysis, Analyzer, Face
+from kiosk.photo.analysis import LIVE_DETECT_SIDE, PROBLEMS, Analysis, Analyzer, Face
 from kiosk.photo.autocapture import AutoCapture, AutoCaptureSettings, Phase
 from kiosk.photo.spec import SpecPhoto, make_spec_photo
 
@@ -57,7 +57,7 @@ class PhotoSession:
         issue_number: Callable[[], str] | None = None,
         now: float = 0.0,
     ):
-        self.analyzer = analyzer or Analyzer(judge_background_every=8)
+        self.analyzer = analyzer or Analyzer(judge_background_every=8, detect_side=LIVE_DETECT_SIDE)
         self.auto = AutoCapture(settings, now)
         self.max_failures = max_failures
         self._issue_number = issue_number
@@ -86,10 +86,17 @@ class PhotoSession:
                     return self._review_view()
                 self.failures += 1
                 return self._view(analysis, Phase.GUIDING, photo.problems)
-            return self._view(analysis, tick.phase, analysis.problems, tick.countdown, tick.progress)
+            return self._view(
+                analysis, tick.phase, analysis.problems, tick.countdown, tick.progress
+            )
 
     def _view(
-        self, analysis: Analysis, phase: Phase, problems: list[str], countdown: int | None = None, progress: float = 0.0
+        self,
+        analysis: Analysis,
+        phase: Phase,
+        problems: list[str],
+        countdown: int | None = None,
+        progress: float = 0.0,
     ) -> SessionView:
         self.last_problems = list(problems)
         guidance = PROBLEMS[problems[0]] if problems else HOLD_STILL
@@ -109,9 +116,14 @@ class PhotoSession:
     def _review_view(self) -> SessionView:
         assert self.photo is not None
         return SessionView(
-            phase="review", guidance=REVIEW, progress=1.0, face=self.photo.analysis.face,
-            frame_size=self.photo.analysis.frame_size, failures=self.failures,
-            help_offered=self.help_offered, photo=self.photo,
+            phase="review",
+            guidance=REVIEW,
+            progress=1.0,
+            face=self.photo.analysis.face,
+            frame_size=self.photo.analysis.frame_size,
+            failures=self.failures,
+            help_offered=self.help_offered,
+            photo=self.photo,
         )
 
     def retake(self, now: float) -> None:

@@ -19,7 +19,13 @@ import numpy as np
 from PIL import Image
 
 from kiosk.photo import background, geometry
-from kiosk.photo.analysis import MAX_BOTTOM_PADDING, MAX_SIDE_PADDING, Analysis, Analyzer, segmentation_box
+from kiosk.photo.analysis import (
+    MAX_BOTTOM_PADDING,
+    MAX_SIDE_PADDING,
+    Analysis,
+    Analyzer,
+    segmentation_box,
+)
 from kiosk.photo.geometry import PhotoSpec
 
 WHITE = 255.0
@@ -35,7 +41,9 @@ class SpecPhoto:
     measures: dict[str, Any] = field(default_factory=dict)
 
 
-def make_spec_photo(frame: np.ndarray, analyzer: Analyzer | None = None, analysis: Analysis | None = None) -> SpecPhoto:
+def make_spec_photo(
+    frame: np.ndarray, analyzer: Analyzer | None = None, analysis: Analysis | None = None
+) -> SpecPhoto:
     """The spec photo, or the problem codes saying why none can be made from this frame."""
     analyzer = analyzer or Analyzer()
     spec = analyzer.spec
@@ -60,7 +68,9 @@ def make_spec_photo(frame: np.ndarray, analyzer: Analyzer | None = None, analysi
         measures["background_method"] = "grabcut"
     elif measure.plain:
         alpha = _backdrop_alpha(frame, box, measure)
-        head_top = background.head_top_on_plain(frame, face, measure) or geometry.estimated_head_top(face)
+        head_top = background.head_top_on_plain(
+            frame, face, measure
+        ) or geometry.estimated_head_top(face)
         measures["background_method"] = "backdrop"
     else:
         return SpecPhoto(False, ["background"], analysis, measures=measures)
@@ -94,7 +104,10 @@ def _eye_mid(analysis: Analysis) -> tuple[float, float]:
 
 
 def _layout_measures(
-    p: geometry.Placement, face: tuple[int, int, int, int], eye_mid: tuple[float, float], head_top: float
+    p: geometry.Placement,
+    face: tuple[int, int, int, int],
+    eye_mid: tuple[float, float],
+    head_top: float,
 ) -> dict[str, float]:
     eye_x, eye_y = p.to_output(*eye_mid)
     _, top = p.to_output(0, head_top)
@@ -107,19 +120,23 @@ def _layout_measures(
     }
 
 
-def _backdrop_alpha(frame: np.ndarray, box: tuple[int, int, int, int], measure: background.BackgroundMeasure) -> np.ndarray:
+def _backdrop_alpha(
+    frame: np.ndarray, box: tuple[int, int, int, int], measure: background.BackgroundMeasure
+) -> np.ndarray:
     """Person alpha on a plain backdrop: backdrop-coloured regions touching the top or sides are 0."""
     x0, y0, x1, y1 = box
     gray = cv2.cvtColor(frame[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY).astype(np.float32)
     near = (np.abs(gray - measure.mean) < max(18.0, 3.0 * measure.std)).astype(np.uint8)
-    count, labels = cv2.connectedComponents(near)
+    _count, labels = cv2.connectedComponents(near)
     edge = np.unique(np.concatenate([labels[0, :], labels[:, 0], labels[:, -1]]))
     backdrop = np.isin(labels, edge[edge > 0]) & (near > 0)
     person = np.where(backdrop, 0.0, 1.0).astype(np.float32)
     return cv2.GaussianBlur(person, (0, 0), 1.5)
 
 
-def _compose_on_white(frame: np.ndarray, alpha: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+def _compose_on_white(
+    frame: np.ndarray, alpha: np.ndarray, box: tuple[int, int, int, int]
+) -> np.ndarray:
     """The frame with everything but the person white (outside ``box`` is background by design)."""
     x0, y0, x1, y1 = box
     out = np.full(frame.shape, WHITE, np.float32)
@@ -134,8 +151,14 @@ def _warp(composed: np.ndarray, p: geometry.Placement) -> np.ndarray:
         src = cv2.GaussianBlur(src, (0, 0), 0.4 / p.scale)
     matrix = np.array(p.affine(), np.float64)
     interp = cv2.INTER_CUBIC if p.scale > 1 else cv2.INTER_LINEAR
-    out = cv2.warpAffine(src, matrix, (p.spec.width, p.spec.height), flags=interp,
-                         borderMode=cv2.BORDER_CONSTANT, borderValue=(WHITE, WHITE, WHITE))
+    out = cv2.warpAffine(
+        src,
+        matrix,
+        (p.spec.width, p.spec.height),
+        flags=interp,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(WHITE, WHITE, WHITE),
+    )
     return np.clip(out, 0, 255).astype(np.uint8)
 
 

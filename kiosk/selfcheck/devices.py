@@ -6,6 +6,7 @@ simulated camera gives a frame, and both printers print to the print-jobs folder
 
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from pathlib import Path
@@ -16,10 +17,12 @@ from kiosk.selfcheck.base import CheckResult, Context, missing_part
 
 def check_reader(ctx: Context) -> CheckResult:
     try:
-        from kiosk.selfcheck import reader_probe
+        importlib.import_module("kiosk.devices.idcard")
     except ImportError as exc:
         return missing_part("reader", "kiosk.devices.idcard", exc)
-    return reader_probe.probe(ctx)
+    reader_probe = importlib.import_module("kiosk.selfcheck.reader_probe")
+    result: CheckResult = reader_probe.probe(ctx)
+    return result
 
 
 def check_camera(ctx: Context) -> CheckResult:

@@ -17,6 +17,8 @@ HELD = "held"  # gave up retrying: staff must act, whatever its age
 
 
 def check_database(ctx: Context) -> CheckResult:
+    from sqlalchemy.exc import DatabaseError
+
     from kiosk.storage import db
 
     engine = db.make_engine(paths.database_file())
@@ -25,6 +27,10 @@ def check_database(ctx: Context) -> CheckResult:
         status = db.check(engine)
     except db.SchemaTooNewError as exc:
         return CheckResult("database", False, f"数据库版本比本程序新 / {exc}")
+    except DatabaseError as exc:
+        return CheckResult(
+            "database", False, f"数据库文件无法打开，请从备份恢复 / cannot open {paths.database_file()}: {exc.orig}"
+        )
     finally:
         engine.dispose()
     if status["state"] != "up_to_date":

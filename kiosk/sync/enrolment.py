@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import ssl
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -99,8 +100,10 @@ def recipient(config: Config) -> crypto.Recipient:
     raise EnrolmentError(NOT_ENROLLED)
 
 
-def verify_option(config: Config) -> bool | str:
-    return str(config["sync.ca_file"]) or True
+def verify_option(config: Config) -> bool | ssl.SSLContext:
+    """System CAs, or the private CA named by ``sync.ca_file`` (a hub with its own certificate)."""
+    ca_file = str(config["sync.ca_file"])
+    return ssl.create_default_context(cafile=ca_file) if ca_file else True
 
 
 def enrol(url: str, code: str, config: Config) -> Enrolment:

@@ -11,15 +11,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QRawFont
+from PySide6.QtWidgets import QApplication
 
 CJK_SAMPLE = "深圳市居住证延期申请表"
 _app: QGuiApplication | None = None  # kept alive for the process: Qt allows one per process
 
 
 def _ensure_app() -> None:
+    # a QApplication (not only a QGuiApplication), so widgets created later in the same process
+    # (the UI after a self-check, tests) find the kind of application object they need
     global _app
     if QGuiApplication.instance() is None:
-        _app = QGuiApplication([sys.argv[0] if sys.argv else "kiosk", "-platform", "offscreen"])
+        _app = QApplication([sys.argv[0] if sys.argv else "kiosk", "-platform", "offscreen"])
 
 
 def font_check(fonts: list[Path]) -> tuple[str, bool, str]:

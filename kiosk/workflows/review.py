@@ -167,13 +167,14 @@ def get_row(session: Session, application_id: int) -> ApplicationRow:
     return row
 
 
-def open_detail(session: Session, actor: str, application_id: int) -> Detail:
+def open_detail(session: Session, actor: str, application_id: int, record: bool = True) -> Detail:
     """Load one application for review, audit the look, and mark it under review if it was waiting."""
     row = get_row(session, application_id)
     if row.status in ("submitted", "printed"):
         row.status = "under_review"
         session.flush()
-    audit.append(session, actor, "review.open", subject=row.application_number)
+    if record:  # False when the screen just reloads what staff already had open
+        audit.append(session, actor, "review.open", subject=row.application_number)
     return Detail(
         summary=_summary(row),
         application=_application(row),

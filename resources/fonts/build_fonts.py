@@ -19,7 +19,7 @@ from pathlib import Path
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib import TTCollection
 
 HERE = Path(__file__).resolve().parent
 WQY = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
@@ -61,8 +61,13 @@ def build_fallback(covered: set[int]) -> None:
     hhea = source["hhea"]
     fb.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent)
     fb.setupNameTable({"familyName": FALLBACK_NAME, "styleName": "Regular"})
-    fb.setupOS2(sTypoAscender=hhea.ascent, sTypoDescender=hhea.descent, usWinAscent=hhea.ascent,
-                usWinDescent=-hhea.descent, fsType=0)
+    fb.setupOS2(
+        sTypoAscender=hhea.ascent,
+        sTypoDescender=hhea.descent,
+        usWinAscent=hhea.ascent,
+        usWinDescent=-hhea.descent,
+        fsType=0,
+    )
     fb.setupPost()
     fb.save(HERE / "kiosk-han-fallback.ttf")
     print(f"fallback: {len(cmap)} code points, {len(order)} glyphs")

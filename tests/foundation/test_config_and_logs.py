@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import pytest
@@ -60,8 +59,7 @@ def test_log_lines_mask_id_numbers_phones_and_names(kiosk_home: Path) -> None:
             log.exception("parse failed")
     finally:
         logs.forget_sensitive()
-    for handler in logging.getLogger("kiosk").handlers:
-        handler.flush()
+        logs.teardown()
     written = log_file.read_text(encoding="utf-8")
     assert "11010519491231002X" not in written and "1101**********002X" in written
     assert "440308199901101512" not in written

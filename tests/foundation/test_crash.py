@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import subprocess
 import sys
 import textwrap
@@ -32,4 +31,3 @@ def test_uncaught_exceptions_in_threads_are_logged_masked_and_recovered(kiosk_ho
     assert "RuntimeError: reader died on card 1101**********002X" in log
     assert "11010519491231002X" not in log
     assert "KeyError" in log
-    logging.getLogger("kiosk").handlers.clear()

@@ -9,8 +9,17 @@ import pytest
 from kiosk.photo.analysis import PROBLEM_ORDER, PROBLEMS, Analyzer
 
 ISSUE_CODES = {
-    "no_face", "multiple_faces", "face_off_center", "face_too_small", "face_too_large",
-    "eyes_not_found", "tilted", "blurry", "too_dark", "overexposed", "background",
+    "no_face",
+    "multiple_faces",
+    "face_off_center",
+    "face_too_small",
+    "face_too_large",
+    "eyes_not_found",
+    "tilted",
+    "blurry",
+    "too_dark",
+    "overexposed",
+    "background",
 }
 
 
@@ -56,7 +65,9 @@ def test_bad_photos_fail_with_the_right_code(
     assert result.first_problem is not None
 
 
-def test_exposure_is_judged_without_a_face(analyzer: Analyzer, photos: dict[str, np.ndarray]) -> None:
+def test_exposure_is_judged_without_a_face(
+    analyzer: Analyzer, photos: dict[str, np.ndarray]
+) -> None:
     dark_cup = (photos["coffee"] * 0.1).astype(np.uint8)
     assert analyzer.analyze(dark_cup).problems == ["too_dark", "no_face"]
     white_out = np.full((480, 640, 3), 254, np.uint8)
@@ -65,7 +76,12 @@ def test_exposure_is_judged_without_a_face(analyzer: Analyzer, photos: dict[str,
 
 def test_tilted_head(analyzer: Analyzer, astronaut: np.ndarray) -> None:
     centre = (223, 115)
-    turned = cv2.warpAffine(astronaut, cv2.getRotationMatrix2D(centre, 14, 1.0), (512, 512), borderMode=cv2.BORDER_REPLICATE)
+    turned = cv2.warpAffine(
+        astronaut,
+        cv2.getRotationMatrix2D(centre, 14, 1.0),
+        (512, 512),
+        borderMode=cv2.BORDER_REPLICATE,
+    )
     result = analyzer.analyze(turned)
     assert "tilted" in result.problems, result.measures
 

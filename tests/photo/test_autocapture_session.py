@@ -10,7 +10,9 @@ from kiosk.photo.autocapture import AutoCapture, AutoCaptureSettings, Phase
 from kiosk.photo.session import PhotoSession
 
 FACE = (100, 100, 120, 120)
-FAST = AutoCaptureSettings(steady_seconds=1.0, countdown_seconds=3, grace_seconds=0.4, stall_seconds=30)
+FAST = AutoCaptureSettings(
+    steady_seconds=1.0, countdown_seconds=3, grace_seconds=0.4, stall_seconds=30
+)
 
 
 def run(auto: AutoCapture, ok: bool, start: float, end: float, step: float = 0.1, face=FACE):
@@ -61,7 +63,9 @@ def analyzer() -> Analyzer:
     return Analyzer(judge_background_every=8)
 
 
-def test_session_takes_and_accepts_a_photo(analyzer: Analyzer, photos: dict[str, np.ndarray]) -> None:
+def test_session_takes_and_accepts_a_photo(
+    analyzer: Analyzer, photos: dict[str, np.ndarray]
+) -> None:
     issued: list[str] = []
 
     def issue() -> str:
@@ -86,7 +90,9 @@ def test_session_takes_and_accepts_a_photo(analyzer: Analyzer, photos: dict[str,
 
 
 def test_failures_lead_to_staff_help(analyzer: Analyzer, photos: dict[str, np.ndarray]) -> None:
-    session = PhotoSession(analyzer, AutoCaptureSettings(steady_seconds=0.0, countdown_seconds=0), max_failures=2)
+    session = PhotoSession(
+        analyzer, AutoCaptureSettings(steady_seconds=0.0, countdown_seconds=0), max_failures=2
+    )
     view = session.feed(photos["astronaut"], 0.0)
     view = session.feed(photos["astronaut"], 0.1)
     assert view.phase == "review"

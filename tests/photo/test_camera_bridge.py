@@ -14,7 +14,7 @@ from kiosk.config import Config
 from kiosk.devices.camera.capture import FrameCallback, StateCallback
 from kiosk.devices.camera.qt_bridge import CameraBridge, bridge_from_config
 from kiosk.devices.camera.simulator import SimulatedCamera
-from kiosk.photo.analysis import Analyzer
+from kiosk.photo.analysis import LIVE_DETECT_SIDE, Analyzer
 from kiosk.photo.autocapture import AutoCaptureSettings
 from kiosk.photo.session import PhotoSession
 
@@ -28,7 +28,7 @@ def test_simulated_applicant_is_photographed(qtbot: QtBot) -> None:
         return SimulatedCamera(on_frame, on_state, [applicant], fps=30)
 
     session = PhotoSession(
-        Analyzer(judge_background_every=8),
+        Analyzer(judge_background_every=8, detect_side=LIVE_DETECT_SIDE),
         AutoCaptureSettings(steady_seconds=0.3, countdown_seconds=1),
         issue_number=lambda: "KC-FT01-K01-20261126-0001-X",
         now=time.monotonic(),
@@ -38,7 +38,9 @@ def test_simulated_applicant_is_photographed(qtbot: QtBot) -> None:
     phases: list[str] = []
     gui = threading.current_thread()
     delivered_in_gui: list[bool] = []
-    bridge.frameReady.connect(lambda f: (frames.append(f), delivered_in_gui.append(threading.current_thread() is gui)))
+    bridge.frameReady.connect(
+        lambda f: (frames.append(f), delivered_in_gui.append(threading.current_thread() is gui))
+    )
     bridge.viewChanged.connect(lambda v: phases.append(v.phase))
     with qtbot.waitSignal(bridge.cameraStateChanged, timeout=5000) as state:
         bridge.start()

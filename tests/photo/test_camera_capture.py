@@ -37,7 +37,10 @@ class MjpegServer:
                 self.end_headers()
                 try:
                     while not outer.stopping.is_set():
-                        head = b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n" % len(outer.jpeg)
+                        head = (
+                            b"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n"
+                            % len(outer.jpeg)
+                        )
                         self.wfile.write(head + outer.jpeg + b"\r\n")
                         time.sleep(1 / 30)
                 except OSError:
@@ -132,7 +135,9 @@ def test_video_file_plays_and_loops(tmp_path: Path, astronaut: np.ndarray) -> No
 
 def test_missing_device_is_lost_not_a_crash() -> None:
     states: list[CameraState] = []
-    worker = CaptureWorker("/nonexistent/camera.avi", lambda f, t: None, states.append, reconnect_delay=0.05)
+    worker = CaptureWorker(
+        "/nonexistent/camera.avi", lambda f, t: None, states.append, reconnect_delay=0.05
+    )
     worker.start()
     wait_for(lambda: CameraState.LOST in states, timeout=5)
     worker.stop()

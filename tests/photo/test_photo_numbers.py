@@ -41,7 +41,7 @@ def test_sequence_survives_restarts_and_differs_per_kiosk(tmp_path: Path) -> Non
     # another kiosk with its own database, no network: same sequence, different number
     other = numbers.CaptureNumbers(open_database(tmp_path / "other.sqlite3"), "FT01", "K02")
     assert other.issue(DAY).split("-")[4] == "0001"
-    everything = issued + [numbers.format_capture_number("FT01", "K02", DAY, 1)]
+    everything = [*issued, numbers.format_capture_number("FT01", "K02", DAY, 1)]
     assert len(set(everything)) == len(everything)
 
 

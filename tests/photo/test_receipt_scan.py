@@ -11,7 +11,9 @@ from kiosk.photo.receipt_scan import scan_receipt
 
 
 def code_image(text: str, fmt: zxingcpp.BarcodeFormat, size: int = 260) -> np.ndarray:
-    image = np.array(zxingcpp.write_barcode_to_image(zxingcpp.create_barcode(text, fmt), size_hint=size))
+    image = np.array(
+        zxingcpp.write_barcode_to_image(zxingcpp.create_barcode(text, fmt), size_hint=size)
+    )
     return cv2.copyMakeBorder(image, 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=255)
 
 
@@ -22,10 +24,14 @@ def as_webcam_shot(code: np.ndarray, angle: float, seed: int) -> np.ndarray:
     h, w = code.shape
     y, x = (480 - h) // 2, (640 - w) // 2
     scene[y : y + h, x : x + w] = code
-    scene = cv2.warpAffine(scene, cv2.getRotationMatrix2D((320, 240), angle, 0.9), (640, 480), borderValue=150)
+    scene = cv2.warpAffine(
+        scene, cv2.getRotationMatrix2D((320, 240), angle, 0.9), (640, 480), borderValue=150
+    )
     src = np.float32([[0, 0], [640, 0], [640, 480], [0, 480]])
     dst = np.float32([[40, 20], [600, 50], [620, 450], [10, 470]])
-    scene = cv2.warpPerspective(scene, cv2.getPerspectiveTransform(src, dst), (640, 480), borderValue=150)
+    scene = cv2.warpPerspective(
+        scene, cv2.getPerspectiveTransform(src, dst), (640, 480), borderValue=150
+    )
     noisy = scene.astype(np.float32) + rng.normal(0, 18, scene.shape)
     noisy = cv2.GaussianBlur(np.clip(noisy, 0, 255).astype(np.uint8), (3, 3), 0.8)
     return cv2.cvtColor(noisy, cv2.COLOR_GRAY2BGR)
@@ -34,7 +40,9 @@ def as_webcam_shot(code: np.ndarray, angle: float, seed: int) -> np.ndarray:
 @pytest.mark.parametrize("angle", [17.0, 95.0, -140.0])
 def test_qr_scans_back(angle: float) -> None:
     number = "44030020261126000123"
-    shot = as_webcam_shot(code_image(number, zxingcpp.BarcodeFormat.QRCode), angle, seed=abs(int(angle)))
+    shot = as_webcam_shot(
+        code_image(number, zxingcpp.BarcodeFormat.QRCode), angle, seed=abs(int(angle))
+    )
     assert scan_receipt(shot) == number
 
 

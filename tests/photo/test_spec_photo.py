@@ -24,7 +24,9 @@ def jfif_density(jpeg: bytes) -> tuple[int, int, int]:
     return units, xd, yd
 
 
-def keyed_background(astronaut: np.ndarray, colours: list[tuple[int, int, int]], width: int) -> np.ndarray:
+def keyed_background(
+    astronaut: np.ndarray, colours: list[tuple[int, int, int]], width: int
+) -> np.ndarray:
     """The portrait with its grey studio backdrop (low saturation, light) replaced by stripes."""
     hsv = cv2.cvtColor(astronaut, cv2.COLOR_BGR2HSV)
     gray = cv2.cvtColor(astronaut, cv2.COLOR_BGR2GRAY)
@@ -53,7 +55,7 @@ def assert_spec_photo(photo_jpeg: bytes, image: np.ndarray, analyzer: Analyzer) 
     # the face is found again in the photo, at the spec's width and height
     again = analyzer.analyze(decoded)
     assert again.face is not None
-    x, y, w, h = again.face
+    x, _y, w, _h = again.face
     assert 0.5 * 358 <= w <= 0.75 * 358
     assert abs((x + w / 2) - 179) < 20
     assert again.eyes is not None
@@ -73,8 +75,12 @@ def test_portrait_makes_a_valid_photo(analyzer: Analyzer, astronaut: np.ndarray)
     assert m["background_method"] == "grabcut"
 
 
-def test_busy_background_is_cut_out_and_made_white(analyzer: Analyzer, astronaut: np.ndarray) -> None:
-    busy = keyed_background(astronaut, [(40, 40, 220), (40, 200, 40), (220, 60, 40), (0, 200, 220)], 14)
+def test_busy_background_is_cut_out_and_made_white(
+    analyzer: Analyzer, astronaut: np.ndarray
+) -> None:
+    busy = keyed_background(
+        astronaut, [(40, 40, 220), (40, 200, 40), (220, 60, 40), (0, 200, 220)], 14
+    )
     photo = make_spec_photo(busy, analyzer)
     assert photo.ok, (photo.problems, photo.measures)
     assert photo.jpeg is not None and photo.image is not None
@@ -85,7 +91,9 @@ def test_busy_background_is_cut_out_and_made_white(analyzer: Analyzer, astronaut
 
 
 def test_background_like_the_hair_is_reported(analyzer: Analyzer, astronaut: np.ndarray) -> None:
-    hair = [tuple(int(v) for v in astronaut[p]) for p in ((40, 200), (130, 215), (30, 260), (150, 240))]
+    hair = [
+        tuple(int(v) for v in astronaut[p]) for p in ((40, 200), (130, 215), (30, 260), (150, 240))
+    ]
     camouflage = keyed_background(astronaut, hair, 6)
     photo = make_spec_photo(camouflage, analyzer)
     assert not photo.ok
@@ -93,7 +101,9 @@ def test_background_like_the_hair_is_reported(analyzer: Analyzer, astronaut: np.
 
 
 @pytest.mark.parametrize("name", ["chelsea", "coffee", "two_faces", "dark", "blurred"])
-def test_no_photo_from_bad_input(analyzer: Analyzer, photos: dict[str, np.ndarray], name: str) -> None:
+def test_no_photo_from_bad_input(
+    analyzer: Analyzer, photos: dict[str, np.ndarray], name: str
+) -> None:
     photo = make_spec_photo(photos[name], analyzer)
     assert not photo.ok and photo.jpeg is None and photo.problems
 

@@ -1,6 +1,6 @@
 """Grab every supervisor screen offscreen to PNG (for people to look at), e.g.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/supervisor/shots.py /tmp/supervisor-shots [en]
+QT_QPA_PLATFORM=offscreen .venv/bin/python tests/supervisor/shots.py /tmp/supervisor-shots [en]
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["KIOSK_HOME"] = tempfile.mkdtemp(prefix="kiosk-shots-")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from kiosk.config import Config  # noqa: E402
-from kiosk.storage.db import open_database  # noqa: E402
-from kiosk.sync import demo_applications, submission  # noqa: E402
-from kiosk.ui.supervisor.common import SupervisorContext  # noqa: E402
-from kiosk.ui.supervisor.probes import simulated_probes  # noqa: E402
-from kiosk.ui.supervisor.texts import set_language  # noqa: E402
-from kiosk.ui.supervisor.window import PAGES, SupervisorArea  # noqa: E402
-from kiosk.workflows import counter_tools, decisions, staff  # noqa: E402
+from kiosk.config import Config
+from kiosk.storage.db import open_database
+from kiosk.sync import demo_applications, submission
+from kiosk.ui.supervisor.common import SupervisorContext
+from kiosk.ui.supervisor.probes import simulated_probes
+from kiosk.ui.supervisor.texts import set_language
+from kiosk.ui.supervisor.window import PAGES, SupervisorArea
+from kiosk.workflows import counter_tools, decisions, staff
 
 
 def main() -> None:
@@ -35,7 +35,9 @@ def main() -> None:
     factory = open_database()
     rng = random.Random(3)
     for _ in range(6):
-        submission.submit_application(factory, demo_applications.made_up_application(rng), Config.load())
+        submission.submit_application(
+            factory, demo_applications.made_up_application(rng), Config.load()
+        )
     with factory.begin() as session:
         admin = staff.add_first_admin(session, "admin", "张管理", "246810")
         staff.add_staff(session, admin.actor, "wang", "王晓明", "staff", "135792")
@@ -45,7 +47,8 @@ def main() -> None:
         counter_tools.raise_help_call(session, "form")
     ctx = SupervisorContext(factory=factory, demo=True, probes=simulated_probes())
     area = SupervisorArea(ctx)
-    area.resize(1366, 768)
+    width, height = (int(v) for v in os.environ.get("SHOT_SIZE", "1920x1080").split("x"))
+    area.resize(width, height)
     area.show()
     area.start()
     area.pinpad.select("admin")
@@ -56,7 +59,7 @@ def main() -> None:
     with factory.begin() as session:
         result = staff.authenticate(session, "admin", "246810", 15)
     area._logged_in(result.account)
-    for i, key in enumerate(PAGES + ("leave",), start=2):
+    for i, key in enumerate((*PAGES, "leave"), start=2):
         page = area.show_page(key)
         if key == "review":
             page.table.selectRow(len(page._rows) - 1)

@@ -108,11 +108,17 @@ class PostgresCluster:
 
     def stop(self) -> None:
         if self.proc is not None:
-            self.proc.send_signal(signal.SIGINT)  # fast shutdown
+            # runuser does not pass signals on: ask pg_ctl, then reap runuser
+            subprocess.run(
+                self._run_as([str(PG_BIN / "pg_ctl"), "stop", "-m", "immediate", "-D", str(self.root / "data")]),
+                capture_output=True,
+                timeout=30,
+            )
             try:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait(5)
         shutil.rmtree(self.root, ignore_errors=True)
 
 

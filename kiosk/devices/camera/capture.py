@@ -59,10 +59,10 @@ def fit_frame(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
         return frame
     if abs(fw / fh - w / h) > 0.01:
         if fw / fh > w / h:
-            cw = int(round(fh * w / h))
+            cw = round(fh * w / h)
             frame = frame[:, (fw - cw) // 2 : (fw - cw) // 2 + cw]
         else:
-            ch = int(round(fw * h / w))
+            ch = round(fw * h / w)
             frame = frame[(fh - ch) // 2 : (fh - ch) // 2 + ch]
     interp = cv2.INTER_AREA if frame.shape[1] > w else cv2.INTER_LINEAR
     return cv2.resize(frame, (w, h), interpolation=interp)
@@ -134,7 +134,11 @@ class CaptureWorker(CameraSource):
 
     def _run(self) -> None:
         self._set_state(CameraState.CONNECTING)
-        is_file = isinstance(self.source, str) and not is_stream(self.source) and Path(self.source).is_file()
+        is_file = (
+            isinstance(self.source, str)
+            and not is_stream(self.source)
+            and Path(self.source).is_file()
+        )
         while not self._stop.is_set():
             cap = self._open()
             if not cap.isOpened():

@@ -70,7 +70,9 @@ class PhotoPipeline:
 
     def start(self) -> None:
         self._stop.clear()
-        self._thread = threading.Thread(target=self._analyse_loop, name="photo-analysis", daemon=True)
+        self._thread = threading.Thread(
+            target=self._analyse_loop, name="photo-analysis", daemon=True
+        )
         self._thread.start()
         self.camera.start()
 
@@ -83,7 +85,6 @@ class PhotoPipeline:
             self._thread.join(timeout)
 
     def _analyse_loop(self) -> None:
-        last = 0.0
         while not self._stop.is_set():
             with self._cond:
                 while self._slot is None and not self._stop.is_set():
@@ -93,6 +94,7 @@ class PhotoPipeline:
                 assert self._slot is not None
                 frame, t = self._slot
                 self._slot = None
+            started = time.monotonic()
             try:
                 view = self.session.feed(frame, time.monotonic())
             except Exception:  # one bad frame must not end the photo step
@@ -104,7 +106,6 @@ class PhotoPipeline:
             self.stats.latency_max = max(self.stats.latency_max, done - t)
             if self.on_view:
                 self.on_view(view)
-            wait = self.min_period - (done - last)
-            last = done
+            wait = self.min_period - (done - started)
             if wait > 0:
                 self._stop.wait(wait)

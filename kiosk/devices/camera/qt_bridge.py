@@ -15,7 +15,13 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
-from kiosk.devices.camera.capture import CameraSource, CameraState, CaptureWorker, FrameCallback, StateCallback
+from kiosk.devices.camera.capture import (
+    CameraSource,
+    CameraState,
+    CaptureWorker,
+    FrameCallback,
+    StateCallback,
+)
 from kiosk.devices.camera.pipeline import CameraFactory, PhotoPipeline
 from kiosk.devices.camera.simulator import SimulatedCamera
 from kiosk.photo.session import AcceptedPhoto, PhotoSession, SessionView
@@ -82,13 +88,18 @@ class CameraBridge(QObject):
 
 
 def bridge_from_config(
-    config: Any, demo: bool, issue_number: Callable[[], str] | None = None, parent: QObject | None = None
+    config: Any,
+    demo: bool,
+    issue_number: Callable[[], str] | None = None,
+    parent: QObject | None = None,
 ) -> CameraBridge:
-    from kiosk.photo.analysis import Analyzer
+    from kiosk.photo.analysis import LIVE_DETECT_SIDE, Analyzer
     from kiosk.photo.geometry import PhotoSpec
 
     session = PhotoSession(
-        Analyzer(PhotoSpec.from_config(config), judge_background_every=8),
+        Analyzer(
+            PhotoSpec.from_config(config), judge_background_every=8, detect_side=LIVE_DETECT_SIDE
+        ),
         max_failures=int(config["photo.max_failures"]),
         issue_number=issue_number,
         now=time.monotonic(),

@@ -71,14 +71,16 @@ class SimulatedCamera(CameraSource):
         self._video: CaptureWorker | None = None
         self._stills: list[np.ndarray] = []
         if len(paths) == 1 and paths[0].suffix.lower() in VIDEO_SUFFIXES:
-            self._video = CaptureWorker(str(paths[0]), self._video_frame, self._set_state, width, height)
+            self._video = CaptureWorker(
+                str(paths[0]), self._video_frame, self._set_state, width, height
+            )
         else:
             self._stills = load_stills(paths, self.size)
         self._connected = threading.Event()
         self._connected.set()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._rng = np.random.default_rng(7)
+        self._grain = self._make_grain(noise) if noise > 0 else []
 
     def _set_state(self, state: CameraState) -> None:
         if state is not self.state:
@@ -116,17 +118,30 @@ class SimulatedCamera(CameraSource):
         self._connected.set()
         self._set_state(CameraState.LIVE)
 
+    def _make_grain(self, noise: float, count: int = 8) -> list[np.ndarray]:
+        """A few noise fields made once (drawing fresh noise every frame costs a core's worth)."""
+        rng = np.random.default_rng(7)
+        w, h = self.size
+        return [
+            np.repeat(rng.normal(0.0, noise, (h, w, 1)), 3, axis=2).astype(np.int16)
+            for _ in range(count)
+        ]
+
     def frame_at(self, t: float) -> np.ndarray:
         """The still for time ``t`` (seconds since start), swayed and noised."""
         index = int(t / self.seconds_per_image) % len(self._stills)
         base = self._stills[index]
         dx = self.sway_px * math.sin(2 * math.pi * t / 4.0)
         dy = 0.5 * self.sway_px * math.sin(2 * math.pi * t / 5.0)
-        moved = cv2.warpAffine(base, np.float32([[1, 0, dx], [0, 1, dy]]), self.size, borderMode=cv2.BORDER_REPLICATE)
-        if self.noise > 0:
-            grain = self._rng.normal(0.0, self.noise, moved.shape[:2]).astype(np.float32)
-            moved = cv2.add(moved.astype(np.float32), cv2.merge([grain, grain, grain]))
-            moved = np.clip(moved, 0, 255).astype(np.uint8)
+        moved = cv2.warpAffine(
+            base,
+            np.array([[1, 0, dx], [0, 1, dy]], np.float32),
+            self.size,
+            borderMode=cv2.BORDER_REPLICATE,
+        )
+        if self._grain:
+            grain = self._grain[int(t * self.fps) % len(self._grain)]
+            moved = np.clip(moved.astype(np.int16) + grain, 0, 255).astype(np.uint8)
         return moved
 
     def _run(self) -> None:

@@ -17,26 +17,41 @@ PDF = "application/pdf"
 PNG = "image/png"
 
 STAFF = {
-    "offline": Message("printer_offline", "打印机未连接、未开机或已停用。请检查电源和数据线;任务已保存,恢复后自动重新打印。",
-                       "The printer is not connected, switched off or disabled. Check power and cable; "
-                       "the job is saved and prints again when the printer is back."),
-    "out_of_paper": Message("printer_out_of_paper", "打印机缺纸。请装入纸张;任务已保存,装纸后自动重新打印。",
-                            "The printer is out of paper. Load paper; the job is saved and prints again."),
-    "error": Message("printer_error", "打印失败。任务已保存,可在“打印任务”中重试。",
-                     "Printing failed. The job is saved; retry it from the print jobs list."),
+    "offline": Message(
+        "printer_offline",
+        "打印机未连接、未开机或已停用。请检查电源和数据线;任务已保存,恢复后自动重新打印。",
+        "The printer is not connected, switched off or disabled. Check power and cable; "
+        "the job is saved and prints again when the printer is back.",
+    ),
+    "out_of_paper": Message(
+        "printer_out_of_paper",
+        "打印机缺纸。请装入纸张;任务已保存,装纸后自动重新打印。",
+        "The printer is out of paper. Load paper; the job is saved and prints again.",
+    ),
+    "error": Message(
+        "printer_error",
+        "打印失败。任务已保存,可在“打印任务”中重试。",
+        "Printing failed. The job is saved; retry it from the print jobs list.",
+    ),
 }
 APPLICANT = {
-    "offline": Message("printer_unavailable_applicant",
-                       "打印机暂时无法使用。您的申请已保存,请到柜台,工作人员会为您打印。",
-                       "The printer is not available right now. Your application is saved; "
-                       "please go to the counter and staff will print it for you."),
-    "out_of_paper": Message("printer_paper_applicant",
-                            "打印机需要加纸。您的申请已保存,请到柜台领取打印件。",
-                            "The printer needs paper. Your application is saved; "
-                            "please collect the printout at the counter."),
-    "error": Message("printer_failed_applicant",
-                     "打印未完成。您的申请已保存,请到柜台,工作人员会为您打印。",
-                     "Printing did not finish. Your application is saved; please go to the counter."),
+    "offline": Message(
+        "printer_unavailable_applicant",
+        "打印机暂时无法使用。您的申请已保存,请到柜台,工作人员会为您打印。",
+        "The printer is not available right now. Your application is saved; "
+        "please go to the counter and staff will print it for you.",
+    ),
+    "out_of_paper": Message(
+        "printer_paper_applicant",
+        "打印机需要加纸。您的申请已保存,请到柜台领取打印件。",
+        "The printer needs paper. Your application is saved; "
+        "please collect the printout at the counter.",
+    ),
+    "error": Message(
+        "printer_failed_applicant",
+        "打印未完成。您的申请已保存,请到柜台,工作人员会为您打印。",
+        "Printing did not finish. Your application is saved; please go to the counter.",
+    ),
 }
 
 

@@ -20,7 +20,9 @@ TIMEOUT = 20.0
 class CupsPrinter(Printer):
     accepts = (PDF, PNG)
 
-    def __init__(self, queue: str, server: str | None = None, options: dict[str, str] | None = None):
+    def __init__(
+        self, queue: str, server: str | None = None, options: dict[str, str] | None = None
+    ):
         self.queue = queue
         self.server = server
         self.options = dict(options or {})
@@ -29,8 +31,14 @@ class CupsPrinter(Printer):
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
         cmd = [args[0], *(["-h", self.server] if self.server else []), *args[1:]]
         try:
-            return subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False,
-                                  env={"LANG": "C", "PATH": "/usr/bin:/bin:/usr/sbin"})
+            return subprocess.run(
+                cmd,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+                check=False,
+                env={"LANG": "C", "PATH": "/usr/bin:/bin:/usr/sbin"},
+            )
         except FileNotFoundError as exc:
             raise PrinterProblem("offline", f"{args[0]} is not installed (cups-client)") from exc
         except subprocess.TimeoutExpired as exc:

@@ -33,7 +33,11 @@ def raster_commands(image: Image.Image) -> bytes:
         band = bw.crop((0, top, width_bytes * 8, min(top + BAND, bw.height)))
         # PIL packs "1" images MSB first with 1 = white; ESC/POS wants 1 = black
         data = bytes(b ^ 0xFF for b in band.tobytes())
-        out += b"\x1d\x76\x30\x00" + width_bytes.to_bytes(2, "little") + band.height.to_bytes(2, "little")
+        out += (
+            b"\x1d\x76\x30\x00"
+            + width_bytes.to_bytes(2, "little")
+            + band.height.to_bytes(2, "little")
+        )
         out += data
     out += FEED_AND_CUT
     return bytes(out)
@@ -42,14 +46,20 @@ def raster_commands(image: Image.Image) -> bytes:
 class EscposSerialPrinter(Printer):
     accepts = (PNG,)
 
-    def __init__(self, url: str, baudrate: int = 19200, timeout: float = 1.0, width_dots: int = 576):
+    def __init__(
+        self, url: str, baudrate: int = 19200, timeout: float = 1.0, width_dots: int = 576
+    ):
         self.url, self.baudrate, self.timeout, self.width_dots = url, baudrate, timeout, width_dots
         self.name = f"escpos:{url}"
 
     def _open(self) -> serial.SerialBase:
         try:
-            return serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=self.timeout,
-                                         write_timeout=max(self.timeout, 5.0))
+            return serial.serial_for_url(
+                self.url,
+                baudrate=self.baudrate,
+                timeout=self.timeout,
+                write_timeout=max(self.timeout, 5.0),
+            )
         except (serial.SerialException, OSError, ValueError) as exc:
             raise PrinterProblem("offline", f"cannot open {self.url}: {exc}") from exc
 
@@ -81,10 +91,14 @@ class EscposSerialPrinter(Printer):
 
     def print_file(self, path: Path, content_type: str, title: str) -> str:
         if content_type != PNG:
-            raise PrinterProblem("error", f"an ESC/POS printer takes a PNG raster, not {content_type}")
+            raise PrinterProblem(
+                "error", f"an ESC/POS printer takes a PNG raster, not {content_type}"
+            )
         with Image.open(path) as img:
             if img.width > self.width_dots:
-                raise PrinterProblem("error", f"image is {img.width} dots wide; printer has {self.width_dots}")
+                raise PrinterProblem(
+                    "error", f"image is {img.width} dots wide; printer has {self.width_dots}"
+                )
             data = raster_commands(img)
         try:
             with self._open() as port:

@@ -35,8 +35,11 @@ TYPES = {ext: ctype for ctype, ext in EXTENSIONS.items()}
 OPEN_STATES = ("queued", "waiting", "printing")
 PRINTED = Message("printed", "打印完成,请取走打印件。", "Printed; please take your printout.")
 QUEUED = Message("print_queued", "正在打印,请稍候……", "Printing, please wait…")
-HELD = Message("print_held", "多次打印失败,任务已暂停,请检查打印机后在“打印任务”中重试。",
-               "Printing failed several times; the job is on hold. Check the printer, then retry it.")
+HELD = Message(
+    "print_held",
+    "多次打印失败,任务已暂停,请检查打印机后在“打印任务”中重试。",
+    "Printing failed several times; the job is on hold. Check the printer, then retry it.",
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,16 @@ class JobEvent:
 
 def _info(row: PrintJob) -> JobInfo:
     problem = row.last_error.split(":", 1)[0] if row.last_error else None
-    return JobInfo(row.id, row.document, row.printer, row.state, row.attempts, row.path, problem,
-                   row.application_id)
+    return JobInfo(
+        row.id,
+        row.document,
+        row.printer,
+        row.state,
+        row.attempts,
+        row.path,
+        problem,
+        row.application_id,
+    )
 
 
 class PrintQueue:
@@ -89,8 +100,14 @@ class PrintQueue:
 
     # -- API ------------------------------------------------------------------------------------
 
-    def submit(self, document: str, data: bytes, content_type: str, printer: str,
-               application_id: int | None = None) -> int:
+    def submit(
+        self,
+        document: str,
+        data: bytes,
+        content_type: str,
+        printer: str,
+        application_id: int | None = None,
+    ) -> int:
         """Store the document and its job row (durably), then wake the worker. Returns the job id."""
         if content_type not in EXTENSIONS:
             raise ValueError(f"content type must be one of {', '.join(EXTENSIONS)}")
@@ -100,8 +117,14 @@ class PrintQueue:
             fh.flush()
             os.fsync(fh.fileno())
         with self.sessions.begin() as s:
-            row = PrintJob(application_id=application_id, document=document, printer=printer,
-                           path=str(path), state="queued", attempts=0)
+            row = PrintJob(
+                application_id=application_id,
+                document=document,
+                printer=printer,
+                path=str(path),
+                state="queued",
+                attempts=0,
+            )
             s.add(row)
             s.flush()
             job_id = row.id
@@ -224,8 +247,15 @@ class PrintQueue:
             for row in s.scalars(select(PrintJob).where(PrintJob.state == "printing")):
                 row.state = "queued"
 
-    def _set(self, job_id: int, state: str, *, attempts: int | None = None,
-             error: str | None | bool = False, printed: bool = False) -> None:
+    def _set(
+        self,
+        job_id: int,
+        state: str,
+        *,
+        attempts: int | None = None,
+        error: str | bool | None = False,
+        printed: bool = False,
+    ) -> None:
         with self.sessions.begin() as s:
             row = s.get(PrintJob, job_id)
             if row is None:
@@ -245,4 +275,3 @@ class PrintQueue:
                 listener(event)
             except Exception:
                 _log.exception("print-job listener failed")
-

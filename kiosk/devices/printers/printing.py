@@ -16,8 +16,15 @@ from kiosk.domain.application import Application
 DOCUMENTS = ("form", "slip", "receipt")
 
 
-def render_for(spec: str, app: Application, document: str, *, review: receipt.Review | None = None,
-               paper: str = "80mm", lang: str = "zh") -> tuple[bytes, str]:
+def render_for(
+    spec: str,
+    app: Application,
+    document: str,
+    *,
+    review: receipt.Review | None = None,
+    paper: str = "80mm",
+    lang: str = "zh",
+) -> tuple[bytes, str]:
     """(bytes, content type) of ``document`` for the printer ``spec``."""
     if document not in DOCUMENTS:
         raise ValueError(f"document must be one of {', '.join(DOCUMENTS)}")
@@ -25,9 +32,14 @@ def render_for(spec: str, app: Application, document: str, *, review: receipt.Re
         raise ValueError("a receipt needs the staff review / 受理回执须有审核结果")
     if spec.startswith("escpos"):
         if document == "form":
-            raise ValueError("the A4 form cannot go to a receipt printer / 申请表不能用凭条打印机打印")
-        image = (receipt.render_receipt_raster(app, review, lang=lang) if review and document == "receipt"
-                 else slip.render_slip_raster(app, lang=lang))
+            raise ValueError(
+                "the A4 form cannot go to a receipt printer / 申请表不能用凭条打印机打印"
+            )
+        image = (
+            receipt.render_receipt_raster(app, review, lang=lang)
+            if review and document == "receipt"
+            else slip.render_slip_raster(app, lang=lang)
+        )
         out = io.BytesIO()
         image.save(out, "PNG", optimize=True)
         return out.getvalue(), PNG
@@ -38,8 +50,16 @@ def render_for(spec: str, app: Application, document: str, *, review: receipt.Re
     return slip.render_slip(app, paper, lang), PDF
 
 
-def submit_document(queue: PrintQueue, spec: str, app: Application, document: str, *,
-                    review: receipt.Review | None = None, paper: str = "80mm", lang: str = "zh",
-                    application_id: int | None = None) -> int:
+def submit_document(
+    queue: PrintQueue,
+    spec: str,
+    app: Application,
+    document: str,
+    *,
+    review: receipt.Review | None = None,
+    paper: str = "80mm",
+    lang: str = "zh",
+    application_id: int | None = None,
+) -> int:
     data, ctype = render_for(spec, app, document, review=review, paper=paper, lang=lang)
     return queue.submit(document, data, ctype, spec, application_id)

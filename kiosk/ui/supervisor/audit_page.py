@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from kiosk.workflows import audit_trail
 from kiosk.ui.supervisor.common import SupervisorContext, button, local_time, touch_table
 from kiosk.ui.supervisor.texts import tr
+from kiosk.workflows import audit_trail
 
 COLUMNS = ("id", "at", "actor", "action", "subject", "detail")
 
@@ -35,10 +43,19 @@ class AuditPage(QWidget):
 
     def refresh(self) -> None:
         with self.ctx.factory() as session:
-            entries = audit_trail.recent(session, limit=300, action_prefix=self.filter.text().strip())
+            entries = audit_trail.recent(
+                session, limit=300, action_prefix=self.filter.text().strip()
+            )
         self.table.setRowCount(len(entries))
         for r, e in enumerate(entries):
-            values = (str(e.id), local_time(e.at, "%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.subject, e.detail)
+            values = (
+                str(e.id),
+                local_time(e.at, "%Y-%m-%d %H:%M:%S"),
+                e.actor,
+                e.action,
+                e.subject,
+                e.detail,
+            )
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()

@@ -7,6 +7,7 @@ is not wired; the screens then say so instead of failing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QPushButton, QSizePolicy, QTableWidget, QWidget
+from PySide6.QtWidgets import QHeaderView, QPushButton, QSizePolicy, QTableWidget, QWidget
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain import clock
@@ -44,6 +45,7 @@ QWidget#supervisor QLabel {{ font-size: 20px; color: #1b2733; }}
 #supervisor QWidget#sidebar {{ background: #1f2933; }}
 #supervisor QLineEdit, #supervisor QComboBox, #supervisor QSpinBox, #supervisor QPlainTextEdit {{ font-size: 20px; min-height: {TOUCH - 8}px;
   padding: 0 10px; border: 2px solid #9aa5b1; border-radius: 6px; background: white; }}
+#supervisor QComboBox::drop-down {{ width: 48px; }}
 #supervisor QCheckBox {{ font-size: 20px; min-height: {TOUCH}px; }}
 #supervisor QCheckBox::indicator {{ width: 32px; height: 32px; }}
 #supervisor QTableWidget {{ font-size: 18px; background: white; gridline-color: #d9e2ec; }}
@@ -54,7 +56,9 @@ QWidget#supervisor QLabel {{ font-size: 20px; color: #1b2733; }}
 """
 
 
-def button(text: str, kind: str = "", slot: Callable[[], Any] | None = None, parent: QWidget | None = None) -> QPushButton:
+def button(
+    text: str, kind: str = "", slot: Callable[[], Any] | None = None, parent: QWidget | None = None
+) -> QPushButton:
     b = QPushButton(text, parent)
     if kind:
         b.setProperty("kind", kind)
@@ -73,12 +77,19 @@ def touch_table(table: QTableWidget) -> None:
     table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.setWordWrap(False)
 
 
-def local_time(moment: dt.datetime | None, fmt: str = "%m-%d %H:%M") -> str:
-    if moment is None:
+def local_time(moment: dt.datetime | str | None, fmt: str = "%m-%d %H:%M") -> str:
+    """Shenzhen wall time for a stored UTC moment (datetime or ISO text)."""
+    if not moment:
         return ""
+    if isinstance(moment, str):
+        try:
+            moment = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(clock.SHENZHEN).strftime(fmt)
@@ -136,9 +147,10 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.fn()
-        except Exception as exc:  # noqa: BLE001 - shown to staff, never crashes the GUI
+        except Exception as exc:
             result = exc
-        self.signals.done.emit(result)
+        with contextlib.suppress(RuntimeError):  # the screen that asked was closed meanwhile
+            self.signals.done.emit(result)
 
 
 def run_off_gui(owner: QObject, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:

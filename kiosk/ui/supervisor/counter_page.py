@@ -14,16 +14,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.workflows import counter_tools, review
-from kiosk.workflows.staff import StaffAccount
 from kiosk.ui.supervisor.common import SupervisorContext, button, local_time, touch_table
 from kiosk.ui.supervisor.review_page import service_text, status_text
 from kiosk.ui.supervisor.texts import pick, tr
+from kiosk.workflows import counter_tools, review
+from kiosk.workflows.staff import StaffAccount
 
-_DOC_KEYS = {"receipt": "counter.print_receipt", "form": "counter.reprint_form", "slip": "counter.reprint_slip"}
+_DOC_KEYS = {
+    "receipt": "counter.print_receipt",
+    "form": "counter.reprint_form",
+    "slip": "counter.reprint_slip",
+}
 
 
-def request_print(ctx: SupervisorContext, account: StaffAccount, summary: review.Summary, document: str) -> str:
+def request_print(
+    ctx: SupervisorContext, account: StaffAccount, summary: review.Summary, document: str
+) -> str:
     """Queue a document through the print hook and audit it; returns the line to show staff."""
     if document == "receipt" and summary.status != "approved":
         return tr("counter.receipt_needs_review")
@@ -33,13 +39,20 @@ def request_print(ctx: SupervisorContext, account: StaffAccount, summary: review
     if result.state in ("error", "unknown"):
         return pick(result.detail_zh, result.detail_en) or tr("counter.no_printer")
     with ctx.factory.begin() as session:
-        counter_tools.record_print(session, account.actor, document, summary.application_number,
-                                   reprint=document != "receipt")
+        counter_tools.record_print(
+            session,
+            account.actor,
+            document,
+            summary.application_number,
+            reprint=document != "receipt",
+        )
     return tr("counter.printed", doc=tr(_DOC_KEYS[document]))
 
 
 class CounterPage(QWidget):
-    def __init__(self, ctx: SupervisorContext, account: StaffAccount, parent: QWidget | None = None):
+    def __init__(
+        self, ctx: SupervisorContext, account: StaffAccount, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.ctx, self.account = ctx, account
         outer = QHBoxLayout(self)
@@ -61,14 +74,23 @@ class CounterPage(QWidget):
         right.addWidget(title)
         self.queue = QTableWidget(0, 4)
         self.queue.setHorizontalHeaderLabels(
-            [tr("review.col.queue"), tr("review.col.number"), tr("review.col.service"), tr("review.col.status")]
+            [
+                tr("review.col.queue"),
+                tr("review.col.number"),
+                tr("review.col.service"),
+                tr("review.col.status"),
+            ]
         )
         touch_table(self.queue)
         right.addWidget(self.queue, 1)
         row = QHBoxLayout()
         self.print_buttons: dict[str, QWidget] = {}
         for doc, key in _DOC_KEYS.items():
-            b = button(tr(key), "primary" if doc == "receipt" else "", slot=lambda _=False, d=doc: self.print(d))
+            b = button(
+                tr(key),
+                "primary" if doc == "receipt" else "",
+                slot=lambda _=False, d=doc: self.print(d),
+            )
             self.print_buttons[doc] = b
             row.addWidget(b)
         right.addLayout(row)
@@ -91,22 +113,34 @@ class CounterPage(QWidget):
             self._queue_rows = review.day_queue(session)
         self.queue.setRowCount(len(self._queue_rows))
         for r, s in enumerate(self._queue_rows):
-            for c, value in enumerate((s.queue_number, s.application_number, service_text(s.service),
-                                       status_text(s.status))):
+            for c, value in enumerate(
+                (
+                    s.queue_number,
+                    s.application_number,
+                    service_text(s.service),
+                    status_text(s.status),
+                )
+            ):
                 self.queue.setItem(r, c, QTableWidgetItem(value))
         self.queue.resizeColumnsToContents()
 
     def refresh_calls(self) -> None:
         with self.ctx.factory() as session:
             calls = counter_tools.help_calls(session)
-        selected = self.calls.currentItem().data(Qt.ItemDataRole.UserRole) if self.calls.currentItem() else None
+        selected = (
+            self.calls.currentItem().data(Qt.ItemDataRole.UserRole)
+            if self.calls.currentItem()
+            else None
+        )
         self.calls.clear()
         if not calls:
             item = QListWidgetItem(tr("counter.help_none"))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.calls.addItem(item)
         for call in calls:
-            item = QListWidgetItem(tr("counter.help_row", time=local_time(call.at, "%H:%M"), screen=call.screen))
+            item = QListWidgetItem(
+                tr("counter.help_row", time=local_time(call.at, "%H:%M"), screen=call.screen)
+            )
             item.setData(Qt.ItemDataRole.UserRole, call.id)
             self.calls.addItem(item)
             if call.id == selected:
@@ -127,4 +161,6 @@ class CounterPage(QWidget):
         if not rows:
             self.note.setText(tr("review.none"))
             return
-        self.note.setText(request_print(self.ctx, self.account, self._queue_rows[rows[0].row()], document))
+        self.note.setText(
+            request_print(self.ctx, self.account, self._queue_rows[rows[0].row()], document)
+        )

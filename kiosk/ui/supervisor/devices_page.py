@@ -19,10 +19,24 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from kiosk.storage.models import PrintJob
-from kiosk.ui.supervisor.common import DeviceProbe, ProbeResult, SupervisorContext, button, local_time, run_off_gui, touch_table
+from kiosk.ui.supervisor.common import (
+    DeviceProbe,
+    ProbeResult,
+    SupervisorContext,
+    button,
+    local_time,
+    run_off_gui,
+    touch_table,
+)
 from kiosk.ui.supervisor.texts import pick, tr
 
-_COLOURS = {"ok": "#1e7b34", "simulated": "#0b5394", "warning": "#b26a00", "error": "#b00020", "unknown": "#52606d"}
+_COLOURS = {
+    "ok": "#1e7b34",
+    "simulated": "#0b5394",
+    "warning": "#b26a00",
+    "error": "#b00020",
+    "unknown": "#52606d",
+}
 JOB_COLUMNS = ("id", "document", "printer", "state", "attempts", "created", "error")
 
 
@@ -48,7 +62,9 @@ class DeviceRow:
             result = ProbeResult("error", str(result), str(result))
         assert isinstance(result, ProbeResult)
         self.state.setText(tr(f"dev.state.{result.state}"))
-        self.state.setStyleSheet(f"color: {_COLOURS.get(result.state, '#52606d')}; font-weight: 600;")
+        self.state.setStyleSheet(
+            f"color: {_COLOURS.get(result.state, '#52606d')}; font-weight: 600;"
+        )
         self.detail.setText(pick(result.detail_zh, result.detail_en))
 
     def poll(self) -> None:
@@ -103,11 +119,22 @@ class DevicesPage(QWidget):
 
     def refresh_jobs(self) -> None:
         with self.ctx.factory() as session:
-            jobs = session.execute(select(PrintJob).order_by(PrintJob.id.desc()).limit(100)).scalars().all()
+            jobs = (
+                session.execute(select(PrintJob).order_by(PrintJob.id.desc()).limit(100))
+                .scalars()
+                .all()
+            )
         self.jobs.setRowCount(len(jobs))
         for r, job in enumerate(jobs):
-            values = (str(job.id), job.document, job.printer, job.state, str(job.attempts),
-                      local_time(job.created_at), job.last_error or "")
+            values = (
+                str(job.id),
+                job.document,
+                job.printer,
+                job.state,
+                str(job.attempts),
+                local_time(job.created_at),
+                job.last_error or "",
+            )
             for c, value in enumerate(values):
                 self.jobs.setItem(r, c, QTableWidgetItem(value))
         self.jobs.resizeColumnsToContents()

@@ -35,16 +35,28 @@ class HiddenGesture(QObject):
         y_ok = pos.y() <= CORNER_PX if "top" in self.corner else pos.y() >= h - CORNER_PX
         return x_ok and y_ok
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
-            pos = event.position().toPoint() if hasattr(event, "position") else event.points()[0].position().toPoint()
+            pos = (
+                event.position().toPoint()
+                if hasattr(event, "position")
+                else event.points()[0].position().toPoint()
+            )
             if self.in_corner(pos):
                 self.timer.start()
-        elif kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel):
+        elif kind in (
+            QEvent.Type.MouseButtonRelease,
+            QEvent.Type.TouchEnd,
+            QEvent.Type.TouchCancel,
+        ):
             self.timer.stop()
         elif kind in (QEvent.Type.MouseMove, QEvent.Type.TouchUpdate) and self.timer.isActive():
-            pos = event.position().toPoint() if hasattr(event, "position") else event.points()[0].position().toPoint()
+            pos = (
+                event.position().toPoint()
+                if hasattr(event, "position")
+                else event.points()[0].position().toPoint()
+            )
             if not self.in_corner(pos):
                 self.timer.stop()
         return False

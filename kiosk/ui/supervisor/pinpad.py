@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import Config
-from kiosk.workflows import staff
 from kiosk.ui.supervisor.common import SupervisorContext, button, run_off_gui
 from kiosk.ui.supervisor.texts import pick, tr
+from kiosk.workflows import staff
 
 
 class PinPad(QWidget):
@@ -57,7 +57,9 @@ class PinPad(QWidget):
         self.dots = QLabel("")
         self.dots.setObjectName("pindots")
         self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.dots.setStyleSheet("min-height: 72px; font-size: 44px; letter-spacing: 12px; background: white; border: 2px solid #9aa5b1; border-radius: 8px;")
+        self.dots.setStyleSheet(
+            "min-height: 72px; font-size: 44px; letter-spacing: 12px; background: white; border: 2px solid #9aa5b1; border-radius: 8px;"
+        )
         right.addWidget(self.dots)
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -201,7 +203,10 @@ class FirstRunAdmin(QWidget):
         try:
             with self.ctx.factory.begin() as session:
                 account = staff.add_first_admin(
-                    session, self.username.text(), self.name.text() or self.username.text(), self.pin.text()
+                    session,
+                    self.username.text(),
+                    self.name.text() or self.username.text(),
+                    self.pin.text(),
                 )
         except staff.StaffError as exc:
             self.message.setText(pick(exc.message.zh, exc.message.en))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.domain import codes, idnumber
-from kiosk.workflows import decisions, review
-from kiosk.workflows.staff import StaffAccount
+from kiosk.domain import codes
 from kiosk.ui.supervisor.common import SupervisorContext, button, touch_table
 from kiosk.ui.supervisor.texts import language, pick, tr
+from kiosk.workflows import decisions, review
+from kiosk.workflows.staff import StaffAccount
 
 COLUMNS = ("queue", "name", "id", "service", "status")
 
@@ -99,7 +99,9 @@ class DecisionPanel(QFrame):
 class ReviewPage(QWidget):
     decided = Signal(str, str)  # application number, new status
 
-    def __init__(self, ctx: SupervisorContext, account: StaffAccount, parent: QWidget | None = None):
+    def __init__(
+        self, ctx: SupervisorContext, account: StaffAccount, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.ctx, self.account = ctx, account
         self.current: review.Detail | None = None
@@ -127,6 +129,7 @@ class ReviewPage(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(self.scroll, 1)
         self._rows: list[review.Summary] = []
         self.refresh()
@@ -143,9 +146,18 @@ class ReviewPage(QWidget):
 
     def _show(self, rows: list[review.Summary]) -> None:
         self._rows = rows
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.blockSignals(False)
         self.table.setRowCount(len(rows))
         for r, s in enumerate(rows):
-            values = (s.queue_number, s.name, s.id_masked, service_text(s.service), status_text(s.status))
+            values = (
+                s.queue_number,
+                s.name,
+                s.id_masked,
+                service_text(s.service),
+                status_text(s.status),
+            )
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
@@ -162,8 +174,10 @@ class ReviewPage(QWidget):
         if not rows:
             return
         summary = self._rows[rows[0].row()]
+        again = self.current is not None and self.current.summary.id == summary.id
         with self.ctx.factory.begin() as session:
-            detail = review.open_detail(session, self.account.actor, summary.id)
+            detail = review.open_detail(session, self.account.actor, summary.id, record=not again)
+        self.table.item(rows[0].row(), COLUMNS.index("status")).setText(status_text(detail.summary.status))
         self._show_detail(detail)
 
     # -- detail ----------------------------------------------------------------------------
@@ -177,10 +191,10 @@ class ReviewPage(QWidget):
         if detail is None:
             layout.addWidget(QLabel(tr("review.none")))
             layout.addStretch(1)
-            self.scroll.setWidget(card)
+            self._put(card)
             return
         s = detail.summary
-        head = QLabel(f"{s.queue_number}   {s.application_number}")
+        head = QLabel(f"{s.queue_number}\n{s.application_number}")
         head.setProperty("role", "section")
         layout.addWidget(head)
         top = QHBoxLayout()
@@ -191,24 +205,40 @@ class ReviewPage(QWidget):
         if detail.photo_jpeg:
             pix = QPixmap()
             pix.loadFromData(detail.photo_jpeg)
-            self.photo.setPixmap(pix.scaled(179, 221, Qt.AspectRatioMode.KeepAspectRatio,
-                                            Qt.TransformationMode.SmoothTransformation))
+            self.photo.setPixmap(
+                pix.scaled(
+                    179,
+                    221,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
         top.addWidget(self.photo)
         grid = QGridLayout()
         grid.setVerticalSpacing(4)
         self.id_label = QLabel(s.id_masked)
         app = detail.application
-        rows: list[tuple[str, QWidget | str]] = [("field.status", status_text(s.status)),
-                                                  ("field.service", service_text(s.service))]
+        rows: list[tuple[str, QWidget | str]] = [
+            ("field.status", status_text(s.status)),
+            ("field.service", service_text(s.service)),
+        ]
         if app is not None:
-            rows += [("field.applicant", app.applicant.name), ("field.id_number", self.id_label),
-                     ("field.sex_birth", f"{codes.sex_label(app.applicant.sex).text(language())} / {app.applicant.birth_date}"),
-                     ("field.phone", detail.phone_masked)]
+            rows += [
+                ("field.applicant", app.applicant.name),
+                ("field.id_number", self.id_label),
+                (
+                    "field.sex_birth",
+                    f"{codes.sex_label(app.applicant.sex).text(language())} / {app.applicant.birth_date}",
+                ),
+                ("field.phone", detail.phone_masked),
+            ]
         for i, (key, value) in enumerate(rows):
             name = QLabel(tr(key))
             name.setProperty("role", "muted")
             grid.addWidget(name, i, 0)
-            grid.addWidget(value if isinstance(value, QWidget) else QLabel(value), i, 1)
+            shown = value if isinstance(value, QWidget) else QLabel(value)
+            shown.setWordWrap(True)
+            grid.addWidget(shown, i, 1)
         top.addLayout(grid, 1)
         layout.addLayout(top)
         if app is None:
@@ -218,12 +248,26 @@ class ReviewPage(QWidget):
                 self.reveal = button(tr("review.show_id"), slot=self._reveal_id)
                 layout.addWidget(self.reveal)
             more = QGridLayout()
-            permit = codes.label("permit_types", app.permit.type).text(language()) if app.permit.type else ""
-            extra = [("field.permit", permit), ("field.expires", str(app.permit.expires or "")),
-                     ("field.new_expiry", str(app.new_expiry or "")),
-                     ("field.condition", condition_text(app.condition)),
-                     ("field.photo_number", app.photo_number),
-                     ("field.materials", "、".join(codes.materials()[m].text(language()) for m in app.materials if m in codes.materials()))]
+            permit = (
+                codes.label("permit_types", app.permit.type).text(language())
+                if app.permit.type
+                else ""
+            )
+            extra = [
+                ("field.permit", permit),
+                ("field.expires", str(app.permit.expires or "")),
+                ("field.new_expiry", str(app.new_expiry or "")),
+                ("field.condition", condition_text(app.condition)),
+                ("field.photo_number", app.photo_number),
+                (
+                    "field.materials",
+                    "、".join(
+                        codes.materials()[m].text(language())
+                        for m in app.materials
+                        if m in codes.materials()
+                    ),
+                ),
+            ]
             if detail.decision_reason:
                 extra.append(("field.decision", detail.decision_reason))
             for i, (key, value) in enumerate(extra):
@@ -249,7 +293,9 @@ class ReviewPage(QWidget):
         pending = s.status in review.PENDING
         self.approve_btn = button(tr("review.approve"), "primary", slot=self.approve)
         self.reject_btn = button(tr("review.reject"), "danger", slot=lambda: self._panel("reject"))
-        self.materials_btn = button(tr("review.materials"), slot=lambda: self._panel("request_materials"))
+        self.materials_btn = button(
+            tr("review.materials"), slot=lambda: self._panel("request_materials")
+        )
         for b in (self.approve_btn, self.reject_btn, self.materials_btn):
             b.setEnabled(pending)
             self.actions.addWidget(b)
@@ -260,6 +306,14 @@ class ReviewPage(QWidget):
         self.panel_holder = QVBoxLayout()
         layout.addLayout(self.panel_holder)
         layout.addStretch(1)
+        self._put(card)
+
+    def _put(self, card: QWidget) -> None:
+        # setWidget would delete the old card at once, maybe inside one of its own signals
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.hide()
+            old.deleteLater()
         self.scroll.setWidget(card)
 
     def _reveal_id(self) -> None:
@@ -268,8 +322,12 @@ class ReviewPage(QWidget):
         from kiosk.storage import audit
 
         with self.ctx.factory.begin() as session:
-            audit.append(session, self.account.actor, "review.reveal_id",
-                         subject=self.current.summary.application_number)
+            audit.append(
+                session,
+                self.account.actor,
+                "review.reveal_id",
+                subject=self.current.summary.application_number,
+            )
         self.id_label.setText(self.current.id_number)
         self.reveal.setEnabled(False)
 
@@ -282,6 +340,7 @@ class ReviewPage(QWidget):
         self.panel.confirmed.connect(self._decide)
         self.panel.cancelled.connect(self.panel.deleteLater)
         self.panel_holder.addWidget(self.panel)
+        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.panel))
 
     def approve(self) -> None:
         self._decide("approve", [], "")
@@ -293,7 +352,10 @@ class ReviewPage(QWidget):
         try:
             with self.ctx.factory.begin() as session:
                 outcome = decisions.decide(
-                    session, self.account.actor, app_id, kind,  # type: ignore[arg-type]
+                    session,
+                    self.account.actor,
+                    app_id,
+                    kind,  # type: ignore[arg-type]
                     reason_code=keys[0] if kind == "reject" and keys else None,
                     reason_text=text,
                     materials=keys if kind == "request_materials" else None,
@@ -308,8 +370,9 @@ class ReviewPage(QWidget):
         else:
             note = tr("review.done", status=status_text(outcome.status))
         self.decided.emit(outcome.application_number, outcome.status)
-        number = outcome.application_number
+        number, keep = outcome.application_number, self.current
         self.refresh()
+        self.current = keep  # so reselecting it is not audited as a new look
         self.select_number(number)
         if self.current is not None:
             self.note.setText(note)
@@ -318,4 +381,6 @@ class ReviewPage(QWidget):
         from kiosk.ui.supervisor.counter_page import request_print
 
         if self.current is not None:
-            self.note.setText(request_print(self.ctx, self.account, self.current.summary, "receipt"))
+            self.note.setText(
+                request_print(self.ctx, self.account, self.current.summary, "receipt")
+            )

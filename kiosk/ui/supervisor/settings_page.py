@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,20 +25,24 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import ConfigError
-from kiosk.workflows import supervisor_settings
-from kiosk.workflows.staff import StaffAccount
 from kiosk.ui.supervisor.common import SupervisorContext, button, run_off_gui
 from kiosk.ui.supervisor.texts import pick, tr
+from kiosk.workflows import supervisor_settings
+from kiosk.workflows.staff import StaffAccount
 
-_CHOICES = {"kiosk.language": ("zh", "en"), "printer.receipt_paper": ("80mm", "a4")}
+_CHOICES = {
+    "kiosk.language": (("zh", "中文"), ("en", "English")),
+    "printer.receipt_paper": (("80mm", "80 mm"), ("a4", "A4")),
+}
 
 
 def _editor(key: str, value: Any, parent: QWidget) -> QWidget:
     setting = supervisor_settings.setting(key)
     if key in _CHOICES:
         combo = QComboBox(parent)
-        combo.addItems(list(_CHOICES[key]))
-        combo.setCurrentText(str(value))
+        for data, label in _CHOICES[key]:
+            combo.addItem(label, data)
+        combo.setCurrentIndex(max(combo.findData(str(value)), 0))
         return combo
     if setting.type is bool:
         box = QCheckBox(parent)
@@ -46,6 +51,7 @@ def _editor(key: str, value: Any, parent: QWidget) -> QWidget:
     if setting.type is int:
         spin = QSpinBox(parent)
         spin.setRange(0, 10_000_000)
+        spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)  # arrows are too small to touch
         spin.setValue(int(value))
         spin.setMinimumWidth(200)
         return spin
@@ -56,7 +62,7 @@ def _editor(key: str, value: Any, parent: QWidget) -> QWidget:
 
 def _value(widget: QWidget) -> Any:
     if isinstance(widget, QComboBox):
-        return widget.currentText()
+        return widget.currentData()
     if isinstance(widget, QCheckBox):
         return widget.isChecked()
     if isinstance(widget, QSpinBox):
@@ -66,7 +72,9 @@ def _value(widget: QWidget) -> Any:
 
 
 class SettingsPage(QWidget):
-    def __init__(self, ctx: SupervisorContext, account: StaffAccount, parent: QWidget | None = None):
+    def __init__(
+        self, ctx: SupervisorContext, account: StaffAccount, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.ctx, self.account = ctx, account
         outer = QVBoxLayout(self)
@@ -81,6 +89,7 @@ class SettingsPage(QWidget):
             form = QFormLayout(card)
             form.setContentsMargins(20, 12, 20, 12)
             form.setVerticalSpacing(10)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             title = QLabel(tr(f"set.group.{group.key}"))
             title.setProperty("role", "section")
             form.addRow(title)
@@ -96,6 +105,7 @@ class SettingsPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         self.note = QLabel(tr("set.restart_note") if account.is_admin else tr("set.admin_only"))
@@ -110,7 +120,9 @@ class SettingsPage(QWidget):
         from kiosk.sync import enrolment
 
         enrolled = enrolment.load()
-        self.enrol_state = QLabel(tr("set.enrolled", kiosk=enrolled.kiosk_id) if enrolled else tr("set.not_enrolled"))
+        self.enrol_state = QLabel(
+            tr("set.enrolled", kiosk=enrolled.kiosk_id) if enrolled else tr("set.not_enrolled")
+        )
         self.enrol_state.setWordWrap(True)
         form.addRow(self.enrol_state)
         row = QHBoxLayout()
@@ -127,7 +139,9 @@ class SettingsPage(QWidget):
         changes = {key: _value(w) for key, w in self.editors.items()}
         try:
             with self.ctx.factory.begin() as session:
-                changed = supervisor_settings.apply(session, self.account.actor, changes, self.ctx.config_path)
+                changed = supervisor_settings.apply(
+                    session, self.account.actor, changes, self.ctx.config_path
+                )
         except ConfigError as exc:
             self.note.setProperty("role", "error")
             self.note.setText(str(exc))

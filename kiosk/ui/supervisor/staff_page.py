@@ -15,15 +15,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.workflows import staff
 from kiosk.ui.supervisor.common import SupervisorContext, button, local_time, touch_table
 from kiosk.ui.supervisor.texts import pick, tr
+from kiosk.workflows import staff
 
 COLUMNS = ("user", "name", "role", "state")
 
 
 class StaffPage(QWidget):
-    def __init__(self, ctx: SupervisorContext, account: staff.StaffAccount, parent: QWidget | None = None):
+    def __init__(
+        self, ctx: SupervisorContext, account: staff.StaffAccount, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.ctx, self.account = ctx, account
         outer = QHBoxLayout(self)
@@ -45,7 +47,12 @@ class StaffPage(QWidget):
         title = QLabel(tr("staff.add"))
         title.setProperty("role", "section")
         form.addRow(title)
-        self.username, self.name, self.pin, self.pin2 = QLineEdit(), QLineEdit(), QLineEdit(), QLineEdit()
+        self.username, self.name, self.pin, self.pin2 = (
+            QLineEdit(),
+            QLineEdit(),
+            QLineEdit(),
+            QLineEdit(),
+        )
         for field in (self.pin, self.pin2):
             field.setEchoMode(QLineEdit.EchoMode.Password)
         self.role = QComboBox()
@@ -70,7 +77,11 @@ class StaffPage(QWidget):
             self._users = staff.list_staff(session, include_inactive=True)
         self.table.setRowCount(len(self._users))
         for r, a in enumerate(self._users):
-            state = tr("staff.locked", time=local_time(a.locked_until, "%H:%M")) if a.locked_until else tr("staff.active")
+            state = (
+                tr("staff.locked", time=local_time(a.locked_until, "%H:%M"))
+                if a.locked_until
+                else tr("staff.active")
+            )
             if not a.active:
                 state = tr("staff.disable")
             for c, value in enumerate((a.username, a.display_name, tr(f"role.{a.role}"), state)):
@@ -91,7 +102,13 @@ class StaffPage(QWidget):
         if self.pin.text() != self.pin2.text():
             self.note.setText(tr("first.mismatch"))
             return
-        if self._run(staff.add_staff, self.username.text(), self.name.text(), self.role.currentData(), self.pin.text()):
+        if self._run(
+            staff.add_staff,
+            self.username.text(),
+            self.name.text(),
+            self.role.currentData(),
+            self.pin.text(),
+        ):
             self.note.setText(tr("staff.added", user=self.username.text()))
             for field in (self.username, self.name, self.pin, self.pin2):
                 field.clear()

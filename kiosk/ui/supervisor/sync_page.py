@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.storage import audit
 from kiosk.sync import outbox
-from kiosk.workflows.staff import StaffAccount
 from kiosk.ui.supervisor.common import SupervisorContext, button, local_time, touch_table
 from kiosk.ui.supervisor.texts import tr
+from kiosk.workflows.staff import StaffAccount
 
 COUNTS = ("pending", "quarantined", "acknowledged", "demo")
 Q_COLUMNS = ("kind", "created", "attempts", "reason")
 
 
 class SyncPage(QWidget):
-    def __init__(self, ctx: SupervisorContext, account: StaffAccount, parent: QWidget | None = None):
+    def __init__(
+        self, ctx: SupervisorContext, account: StaffAccount, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.ctx, self.account = ctx, account
         layout = QVBoxLayout(self)
@@ -74,14 +85,23 @@ class SyncPage(QWidget):
             items = outbox.quarantined(session)
         for key in COUNTS:
             self.values[key].setText(str(counts.get(key, 0)))
-        self.values["last_success"].setText(local_time(counts.get("last_success"), "%Y-%m-%d %H:%M") or tr("sync.never"))
-        self.values["oldest"].setText(local_time(counts.get("oldest_pending"), "%Y-%m-%d %H:%M") or tr("sync.none"))
+        self.values["last_success"].setText(
+            local_time(counts.get("last_success"), "%Y-%m-%d %H:%M") or tr("sync.never")
+        )
+        self.values["oldest"].setText(
+            local_time(counts.get("oldest_pending"), "%Y-%m-%d %H:%M") or tr("sync.none")
+        )
         error = self.ctx.sync_last_error() if self.ctx.sync_last_error else None
         self.values["last_error"].setText(error or tr("sync.none"))
         self._uuids = [str(item["uuid"]) for item in items]
         self.table.setRowCount(len(items))
         for r, item in enumerate(items):
-            values = (str(item["kind"]), local_time(item["created_at"]), str(item["attempts"]), str(item["reason"] or ""))
+            values = (
+                str(item["kind"]),
+                local_time(item["created_at"]),
+                str(item["attempts"]),
+                str(item["reason"] or ""),
+            )
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()

@@ -52,7 +52,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "first.save": ("保存并继续", "Save and continue"),
     "first.mismatch": ("两次输入的 PIN 不一致。", "The two PINs differ."),
     # review
-    "review.search": ("申请编号 / 排队号 / 图像号 / 身份证后几位", "Application / queue / photo no. / ID last digits"),
+    "review.search": (
+        "申请编号 / 排队号 / 图像号 / 身份证后几位",
+        "Application / queue / photo no. / ID last digits",
+    ),
     "review.find": ("查找", "Find"),
     "review.col.queue": ("排队号", "Queue"),
     "review.col.number": ("申请编号", "Application"),
@@ -66,7 +69,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "review.reject": ("驳回", "Reject"),
     "review.materials": ("补充材料", "Ask for materials"),
     "review.show_id": ("显示完整号码", "Show full number"),
-    "review.purged": ("该申请的个人信息已按规定清除。", "This application's personal data has been purged."),
+    "review.purged": (
+        "该申请的个人信息已按规定清除。",
+        "This application's personal data has been purged.",
+    ),
     "review.approved_until": ("已审核通过,新有效期至 {date}。", "Approved; valid until {date}."),
     "review.done": ("已记录:{status}", "Recorded: {status}"),
     "review.reject_title": ("驳回原因", "Reason for rejecting"),
@@ -108,7 +114,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "counter.reprint_slip": ("重打排队凭条", "Reprint slip"),
     "counter.printed": ("已加入打印队列:{doc}", "Queued for printing: {doc}"),
     "counter.no_printer": ("打印功能尚未接入。", "Printing is not connected yet."),
-    "counter.receipt_needs_review": ("须先审核通过才能打印受理回执。", "Approve first, then print the receipt."),
+    "counter.receipt_needs_review": (
+        "须先审核通过才能打印受理回执。",
+        "Approve first, then print the receipt.",
+    ),
     # devices
     "dev.reader": ("身份证阅读器", "ID-card reader"),
     "dev.camera": ("摄像头", "Camera"),
@@ -156,7 +165,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "set.saved": ("已保存 {n} 项更改(已记入审计日志)。", "Saved {n} changes (audited)."),
     "set.unchanged": ("没有更改。", "Nothing changed."),
     "set.admin_only": ("只有管理员可以更改设置。", "Only an administrator can change settings."),
-    "set.restart_note": ("部分设置在重新启动程序后生效。", "Some settings take effect after a restart."),
+    "set.restart_note": (
+        "部分设置在重新启动程序后生效。",
+        "Some settings take effect after a restart.",
+    ),
     "set.enrol": ("登记到后台", "Enrol with the hub"),
     "set.enrol_code": ("登记码", "Enrolment code"),
     "set.enrolled": ("已登记:本机编号 {kiosk}", "Enrolled: kiosk id {kiosk}"),

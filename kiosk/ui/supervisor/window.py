@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.config import Config
-from kiosk.workflows import counter_tools, staff
 from kiosk.ui.supervisor.audit_page import AuditPage
 from kiosk.ui.supervisor.common import STYLE, SupervisorContext, button
 from kiosk.ui.supervisor.counter_page import CounterPage
@@ -33,10 +33,17 @@ from kiosk.ui.supervisor.settings_page import SettingsPage
 from kiosk.ui.supervisor.staff_page import StaffPage
 from kiosk.ui.supervisor.sync_page import SyncPage
 from kiosk.ui.supervisor.texts import language, set_language, tr
+from kiosk.workflows import counter_tools, staff
 
 ACTIVITY = {
-    QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.KeyPress, QEvent.Type.Wheel,
-    QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd, QEvent.Type.TabletPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.KeyPress,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.TouchUpdate,
+    QEvent.Type.TouchEnd,
+    QEvent.Type.TabletPress,
 }
 PAGES: tuple[str, ...] = ("review", "counter", "devices", "sync", "settings", "audit", "staff")
 ADMIN_ONLY = {"staff"}
@@ -57,6 +64,8 @@ class SupervisorArea(QWidget):
         self.stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        # shown on its own (tests, screenshots) it is a top-level window: do not push size hints to it
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addWidget(self.stack)
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
@@ -101,10 +110,12 @@ class SupervisorArea(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        self.idle.setInterval(int(Config.load(self.ctx.config_path)["timeouts.supervisor_idle"]) * 1000)
+        self.idle.setInterval(
+            int(Config.load(self.ctx.config_path)["timeouts.supervisor_idle"]) * 1000
+        )
         self.idle.start()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY and self.account is not None:
             self.idle.start()  # restart the quiet-time count
         return False
@@ -142,7 +153,9 @@ class SupervisorArea(QWidget):
         side.setContentsMargins(0, 16, 0, 16)
         side.setSpacing(4)
         title = QLabel(tr("title"))
-        title.setStyleSheet("color: white; font-size: 24px; font-weight: 600; padding: 8px 24px 16px 24px;")
+        title.setStyleSheet(
+            "color: white; font-size: 24px; font-weight: 600; padding: 8px 24px 16px 24px;"
+        )
         side.addWidget(title)
         self.nav = QButtonGroup(main)
         self.nav_buttons: dict[str, QWidget] = {}
@@ -168,7 +181,9 @@ class SupervisorArea(QWidget):
         self.heading = QLabel("")
         self.heading.setProperty("role", "title")
         head.addWidget(self.heading, 1)
-        who = QLabel(tr("logged_in_as", name=self.account.display_name, role=tr(f"role.{self.account.role}")))
+        who = QLabel(
+            tr("logged_in_as", name=self.account.display_name, role=tr(f"role.{self.account.role}"))
+        )
         who.setProperty("role", "muted")
         head.addWidget(who)
         head.addWidget(button(tr("lang.toggle"), slot=self.toggle_language))

@@ -1,0 +1,287 @@
+"""The applicant's journeys, declared once as data: steps, the fields of each step, branch rules.
+
+Everything else is generated from this module: the UI's ``QStateMachine`` (kiosk/ui/machine.py),
+the diagrams in docs/journeys.md (:mod:`kiosk.workflows.diagram`) and the tests' enumeration of
+states and transitions. A step's ``screen`` names the widget that shows it; a step's ``rule``
+names a function in :mod:`kiosk.workflows.branching` whose outcome is the trigger taken (on
+"next", or for the card step as soon as a card is read: no tap needed).
+
+Triggers every journey understands:
+``next`` / ``back`` (buttons), ``cancel`` (end the visit from any step before submission),
+``card_removed`` / ``card_back`` (the reader), ``camera_failed``,
+``submitted`` / ``disk_full``, ``printed`` / ``printer_failed``, and a rule's outcomes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+WELCOME = "welcome"
+SERVICES = "services"
+INFO = "info"
+TOP_STATES: tuple[str, ...] = (WELCOME, SERVICES, INFO)
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str  # unique within its journey; the state is named "<journey>.<key>"
+    screen: str  # which screen widget shows it
+    fields: tuple[str, ...] = ()  # Application / visit fields the step fills
+    rule: str | None = None  # branching rule evaluated on "next"; its outcome is the trigger
+    needs_card: bool = False  # removing the ID card here interrupts the journey
+    cancellable: bool = True  # after submission the visit can no longer be cancelled
+    optional_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str  # step key (or "*" for the journey's failure states, see expand())
+    trigger: str
+    target: str  # step key, or a top state (welcome), or "history" (where the card was removed)
+
+
+@dataclass(frozen=True)
+class Journey:
+    key: str
+    steps: tuple[Step, ...]
+    transitions: tuple[Transition, ...]
+    materials_service: str | None = None  # rules.materials_for() key, None for non-applications
+
+    def step(self, key: str) -> Step:
+        return next(s for s in self.steps if s.key == key)
+
+    def state(self, key: str) -> str:
+        return key if key in TOP_STATES else f"{self.key}.{key}"
+
+    @property
+    def first(self) -> Step:
+        return self.steps[0]
+
+    def triggers_from(self, key: str) -> dict[str, str]:
+        return {t.trigger: t.target for t in self.transitions if t.source == key}
+
+
+# -- building blocks ------------------------------------------------------------------------
+
+CONSENT = Step("consent", "consent")
+CARD = Step("card", "card", ("applicant",), rule="age_gate")
+NO_CARD = Step("no_card", "ending", cancellable=True)
+UNDER_AGE = Step("under_age", "ending")
+CARD_REMOVED = Step("card_removed", "card_removed")
+CAMERA_FAILED = Step("camera_failed", "camera_failed", needs_card=True)
+DISK_FULL = Step("disk_full", "disk_full", needs_card=True)
+PRINTER_FAILED = Step("printer_failed", "printer_failed", cancellable=False)
+PHOTO = Step("photo", "photo", ("photo_number", "photo_jpeg"), needs_card=True)
+REVIEW = Step("review", "review", needs_card=True)
+SIGN = Step("sign", "sign", ("signature_png",), needs_card=True)
+SUBMIT = Step("submit", "submit", needs_card=True, cancellable=False)
+PRINT = Step("print", "print", cancellable=False)
+DONE = Step("done", "done", cancellable=False)
+ADDRESS = Step("address", "address", ("residence",), needs_card=True)
+PHONE = Step("phone", "phone", ("phone",), needs_card=True)
+CONDITION = Step("condition", "condition", ("condition", "condition_details", "student"), needs_card=True)
+RELATIVES = Step("relatives", "relatives", ("relatives",), needs_card=True)
+
+
+def _linear(keys: list[str]) -> list[Transition]:
+    out = []
+    for a, b in zip(keys, keys[1:], strict=False):
+        out.append(Transition(a, "next", b))
+        out.append(Transition(b, "back", a))
+    return out
+
+
+def _journey(key: str, middle: list[Step], extra: list[Transition], materials: str | None) -> Journey:
+    """Consent → card → (middle) → photo → review → sign → submit → print → done, plus failures."""
+    form = [*middle, PHOTO, REVIEW, SIGN]
+    steps = [CONSENT, CARD, *form, SUBMIT, PRINT, DONE,
+             NO_CARD, UNDER_AGE, CARD_REMOVED, CAMERA_FAILED, DISK_FULL, PRINTER_FAILED]
+    first_form = middle[0].key
+    t: list[Transition] = [
+        Transition("consent", "next", "card"),
+        Transition("consent", "back", "welcome"),
+        Transition("card", "back", "consent"),
+        Transition("card", "no_card", "no_card"),
+        Transition("card", "adult", first_form),
+        Transition("card", "under_age", "under_age"),
+        Transition(middle[0].key, "back", "card"),
+    ]
+    # middle steps chain linearly unless a rule of theirs branches (declared in ``extra``)
+    chain = [s.key for s in form]
+    ruled = {s.key for s in middle if s.rule}
+    for tr in _linear(chain):
+        if tr.trigger == "next" and tr.source in ruled:
+            continue
+        t.append(tr)
+    # the review screen opens any section for editing; "next" then walks forward to it again
+    t += [Transition("review", f"edit_{s.key}", s.key) for s in middle if s.key not in ("decision",)]
+    t += [
+        Transition("sign", "next", "submit"),
+        Transition("submit", "submitted", "print"),
+        Transition("submit", "disk_full", "disk_full"),
+        Transition("disk_full", "retry", "submit"),
+        Transition("print", "printed", "done"),
+        Transition("print", "printer_failed", "printer_failed"),
+        Transition("printer_failed", "next", "done"),
+        Transition("done", "next", "welcome"),
+        Transition("no_card", "next", "welcome"),
+        Transition("under_age", "next", "welcome"),
+        Transition("photo", "camera_failed", "camera_failed"),
+        Transition("camera_failed", "retry", "photo"),
+        Transition("card_removed", "card_back", "history"),
+        Transition("card_removed", "next", "welcome"),
+        *extra,
+    ]
+    for step in steps:
+        if step.needs_card:
+            t.append(Transition(step.key, "card_removed", "card_removed"))
+        if step.cancellable and step.key not in ("no_card", "under_age", "consent"):
+            t.append(Transition(step.key, "cancel", "welcome"))
+    t.append(Transition("consent", "cancel", "welcome"))
+    return Journey(key, tuple(steps), tuple(t), materials)
+
+
+# -- the journeys ---------------------------------------------------------------------------
+
+PERMIT = Step("permit", "permit", ("permit",), rule="renewal_window", needs_card=True)
+DECISION = Step("decision", "decision", needs_card=True)
+TOO_EARLY = Step("too_early", "ending")
+EXPIRED = Step("expired", "ending")
+
+RENEWAL = _journey(
+    "renewal",
+    # renewal keeps the registered 办理条件 and household: only the address is confirmed
+    [PERMIT, DECISION, Step("address", "address", ("residence",), needs_card=True,
+                            optional_fields=("residence.detail",)), PHONE],
+    [
+        Transition("permit", "renew", "decision"),
+        Transition("permit", "too_early", "too_early"),
+        Transition("permit", "expired", "expired"),
+        Transition("too_early", "next", "welcome"),
+        Transition("expired", "next", "welcome"),
+    ],
+    "renewal",
+)
+RENEWAL = Journey(
+    RENEWAL.key, (*RENEWAL.steps, TOO_EARLY, EXPIRED), RENEWAL.transitions, RENEWAL.materials_service
+)
+
+REPLACEMENT = _journey(
+    "replacement",
+    [Step("reason", "reason", ("replacement_reason",), needs_card=True), ADDRESS, PHONE, CONDITION, RELATIVES],
+    [],
+    "replacement",
+)
+
+EXCHANGE_PERMIT = Step("permit", "permit", ("permit",), rule="exchange_permit", needs_card=True)
+EXCHANGE = _journey(
+    "exchange",
+    [EXCHANGE_PERMIT, ADDRESS, PHONE, CONDITION, RELATIVES],
+    [
+        Transition("permit", "valid", "address"),
+        Transition("permit", "expired", "expired"),
+        Transition("expired", "next", "welcome"),
+    ],
+    "exchange",
+)
+EXCHANGE = Journey(EXCHANGE.key, (*EXCHANGE.steps, EXPIRED), EXCHANGE.transitions, EXCHANGE.materials_service)
+
+CHANGES = Step("changes", "changes", ("changes",), needs_card=True)
+CHANGE = _journey("change", [CHANGES, ADDRESS, PHONE], [], "change")
+CORRECTION = _journey("correction", [CHANGES, PHONE], [], "correction")
+
+# 办证资格查询: no form, nothing stored; the card is optional (name and ID number can be typed)
+ELIGIBILITY = Journey(
+    "eligibility",
+    (
+        CONSENT,
+        Step("card", "card", ("applicant",), rule="age_gate"),
+        Step("identity", "identity", ("name", "id_number")),
+        Step("condition", "condition", ("condition", "condition_details", "student"), rule="eligibility"),
+        Step("eligible", "result"),
+        Step("not_eligible", "result"),
+    ),
+    (
+        Transition("consent", "next", "card"),
+        Transition("consent", "back", "welcome"),
+        Transition("consent", "cancel", "welcome"),
+        Transition("card", "adult", "condition"),
+        Transition("card", "under_age", "condition"),  # the rule itself says why not
+        Transition("card", "no_card", "identity"),
+        Transition("card", "back", "consent"),
+        Transition("card", "cancel", "welcome"),
+        Transition("identity", "next", "condition"),
+        Transition("identity", "back", "card"),
+        Transition("identity", "cancel", "welcome"),
+        Transition("condition", "eligible", "eligible"),
+        Transition("condition", "not_eligible", "not_eligible"),
+        Transition("condition", "back", "card"),
+        Transition("condition", "cancel", "welcome"),
+        Transition("eligible", "next", "welcome"),
+        Transition("not_eligible", "next", "welcome"),
+        Transition("eligible", "back", "condition"),
+        Transition("not_eligible", "back", "condition"),
+    ),
+)
+
+JOURNEYS: dict[str, Journey] = {j.key: j for j in (RENEWAL, REPLACEMENT, EXCHANGE, CHANGE, CORRECTION, ELIGIBILITY)}
+APPLICATION_SERVICES: tuple[str, ...] = ("renewal", "replacement", "exchange", "change", "correction")
+MENU: tuple[str, ...] = (*APPLICATION_SERVICES, "eligibility", "info")
+
+# The top of the machine: welcome → services → a journey's first step, or the information screen.
+TOP_TRANSITIONS: tuple[Transition, ...] = (
+    Transition(WELCOME, "next", SERVICES),
+    Transition(SERVICES, "back", WELCOME),
+    Transition(SERVICES, "cancel", WELCOME),
+    Transition(SERVICES, "info", INFO),
+    Transition(INFO, "back", SERVICES),
+    Transition(INFO, "cancel", WELCOME),
+    *(Transition(SERVICES, key, f"{key}.consent") for key in JOURNEYS),
+)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One transition with full state names, as the machine and the tests see it."""
+
+    source: str
+    trigger: str
+    target: str
+
+
+def all_states() -> list[str]:
+    states = list(TOP_STATES)
+    for j in JOURNEYS.values():
+        states += [j.state(s.key) for s in j.steps]
+    return states
+
+
+def all_edges() -> list[Edge]:
+    edges = [Edge(t.source, t.trigger, t.target) for t in TOP_TRANSITIONS]
+    for j in JOURNEYS.values():
+        for t in j.transitions:
+            edges.append(Edge(j.state(t.source), t.trigger, t.target if t.target == "history" else j.state(t.target)))
+    return edges
+
+
+def check(journey: Journey) -> list[str]:
+    """Problems in a declaration (unknown steps, unreachable steps, steps with no way out)."""
+    keys = {s.key for s in journey.steps}
+    known = keys | set(TOP_STATES) | {"history"}
+    problems = [f"{journey.key}: {t.source} -{t.trigger}-> unknown {t.target}"
+                for t in journey.transitions if t.target not in known or t.source not in keys]
+    reached = {journey.first.key}
+    frontier = [journey.first.key]
+    while frontier:
+        here = frontier.pop()
+        for t in journey.transitions:
+            if t.source == here and t.target in keys and t.target not in reached:
+                reached.add(t.target)
+                frontier.append(t.target)
+    for s in journey.steps:
+        if s.needs_card or s.key == "card_removed":
+            reached.add("card_removed")
+    problems += [f"{journey.key}: {k} cannot be reached" for k in sorted(keys - reached)]
+    problems += [f"{journey.key}: {s.key} has no way out" for s in journey.steps
+                 if not any(t.source == s.key for t in journey.transitions)]
+    return problems
