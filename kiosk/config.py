@@ -67,6 +67,7 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("reader.find_timeout", float, 1.0, "Seconds to wait for a find/select answer", _positive),
     Setting("reader.read_timeout", float, 3.0, "Seconds to wait for a read answer", _positive),
     Setting("reader.poll_interval", float, 0.25, "Seconds between polls of an empty reader", _positive),
+    Setting("reader.wlt_library", str, "", "Vendor WLT photo decoder (libwlt2bmp.so / WltRS.dll); empty: photo not decoded"),
     Setting("camera.source", str, "0", "Camera device index, video file or stream URL (empty: simulator)"),
     Setting("camera.width", int, 640, "Capture width", _positive),
     Setting("camera.height", int, 480, "Capture height", _positive),

@@ -32,8 +32,11 @@ class Refused(Exception):
         self.response = response
 
 
-def _authenticate(hub: store.Hub, method: str, path: str, headers: Any, body: bytes) -> tuple[str, str]:
-    """The signing kiosk's id and the request nonce, or :class:`Refused`."""
+def _authenticate(
+    hub: store.Hub, method: str, path: str, headers: Any, body: bytes
+) -> tuple[str, str, float]:
+    """The signing kiosk's id, the request nonce and the kiosk's clock skew, or :class:`Refused`.
+    Read-only: the nonce is recorded in the request's own write transaction."""
     kiosk_id = headers.get(signing.HEADER_KIOSK, "")
     stamp = headers.get(signing.HEADER_TIME, "")
     nonce = headers.get(signing.HEADER_NONCE, "")
@@ -59,20 +62,20 @@ def _authenticate(hub: store.Hub, method: str, path: str, headers: Any, body: by
         ).first()
         if seen is not None:
             raise Refused(_error(401, "replayed", "this request was already received"))
+        if random.random() < 0.01:  # keep the nonce table to the freshness window
+            cutoff = utcnow() - dt.timedelta(seconds=4 * signing.MAX_SKEW_SECONDS)
+            session.execute(delete(Nonce).where(Nonce.at < cutoff))
+    return kiosk_id, nonce, skew
+
+
+def _record_nonce(kiosk_id: str, nonce: str, skew: float) -> Callable[[Session], None]:
+    def record(session: Session) -> None:
+        session.add(Nonce(kiosk_id=kiosk_id, nonce=nonce))
         session.execute(
             update(Kiosk)
             .where(Kiosk.kiosk_id == kiosk_id)
             .values(last_seen=utcnow(), last_skew_seconds=round(skew, 3))
         )
-        if random.random() < 0.01:  # keep the nonce table to the freshness window
-            cutoff = utcnow() - dt.timedelta(seconds=4 * signing.MAX_SKEW_SECONDS)
-            session.execute(delete(Nonce).where(Nonce.at < cutoff))
-    return kiosk_id, nonce
-
-
-def _record_nonce(kiosk_id: str, nonce: str) -> Callable[[Session], None]:
-    def record(session: Session) -> None:
-        session.add(Nonce(kiosk_id=kiosk_id, nonce=nonce))
 
     return record
 
@@ -81,17 +84,19 @@ def create_app(hub: store.Hub) -> FastAPI:
     app = FastAPI(title="kiosk-hub", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.middleware("http")
-    async def hub_time(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def hub_time(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         response = await call_next(request)
         response.headers[signing.HEADER_HUB_TIME] = f"{time.time():.3f}"
         return response
 
-    async def signed(request: Request) -> tuple[str, str, bytes]:
+    async def signed(request: Request) -> tuple[Callable[[Session], None], str, bytes]:
         body = await request.body()
-        kiosk_id, nonce = await run_in_threadpool(
+        kiosk_id, nonce, skew = await run_in_threadpool(
             _authenticate, hub, request.method, request.url.path, request.headers, body
         )
-        return kiosk_id, nonce, body
+        return _record_nonce(kiosk_id, nonce, skew), kiosk_id, body
 
     @app.exception_handler(Refused)
     async def refused(_request: Request, exc: Refused) -> JSONResponse:
@@ -105,13 +110,13 @@ def create_app(hub: store.Hub) -> FastAPI:
 
     @app.get("/v1/hello")
     async def hello(request: Request) -> JSONResponse:
-        kiosk_id, nonce, _ = await signed(request)
-        await run_in_threadpool(_store_nonce, hub, kiosk_id, nonce)
+        record, kiosk_id, _ = await signed(request)
+        await run_in_threadpool(_in_transaction, hub, record)
         return JSONResponse({"kiosk_id": kiosk_id, "hub_key_id": hub.key_id})
 
     @app.put("/v1/items/{item_uuid}")
     async def put_item(item_uuid: str, request: Request) -> JSONResponse:
-        kiosk_id, nonce, body = await signed(request)
+        record, kiosk_id, body = await signed(request)
         content_hash = request.headers.get("X-Content-Hash", "")
         outcome = await run_in_threadpool(
             store.ingest,
@@ -121,15 +126,15 @@ def create_app(hub: store.Hub) -> FastAPI:
             content_hash,
             body,
             via="network",
-            before_commit=_record_nonce(kiosk_id, nonce),
+            before_commit=record,
         )
         return JSONResponse(outcome.body, status_code=outcome.status)
 
     @app.post("/v1/reconcile")
     async def reconcile(request: Request) -> JSONResponse:
-        kiosk_id, nonce, body = await signed(request)
+        record, kiosk_id, body = await signed(request)
         claimed: dict[str, str] = json.loads(body)["items"]
-        held = await run_in_threadpool(_held, hub, kiosk_id, nonce)
+        held = await run_in_threadpool(_held, hub, kiosk_id, record)
         return JSONResponse(
             {
                 "missing": sorted(u for u in claimed if u not in held),
@@ -142,14 +147,14 @@ def create_app(hub: store.Hub) -> FastAPI:
     return app
 
 
-def _store_nonce(hub: store.Hub, kiosk_id: str, nonce: str) -> None:
+def _in_transaction(hub: store.Hub, record: Callable[[Session], None]) -> None:
     with hub.factory.begin() as session:
-        session.add(Nonce(kiosk_id=kiosk_id, nonce=nonce))
+        record(session)
 
 
-def _held(hub: store.Hub, kiosk_id: str, nonce: str) -> dict[str, str]:
+def _held(hub: store.Hub, kiosk_id: str, record: Callable[[Session], None]) -> dict[str, str]:
     with hub.factory.begin() as session:
-        session.add(Nonce(kiosk_id=kiosk_id, nonce=nonce))
+        record(session)
         return store.held(session, kiosk_id)
 
 

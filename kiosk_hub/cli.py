@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--db", help="SQLAlchemy URL or SQLite path (default: KIOSK_HUB_HOME/hub.sqlite3)")
+        p.add_argument(
+            "--db", help="SQLAlchemy URL or SQLite path (default: KIOSK_HUB_HOME/hub.sqlite3)"
+        )
         p.add_argument("--json", action="store_true", help="print one JSON object")
         return p
 
@@ -60,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     command("count", "how many applications the hub holds")
     p = command("export", "write decrypted applications as JSON lines for the back office")
     p.add_argument("--out", type=Path, required=True)
-    p = command("import", "ingest sneakernet bundles from a folder and write acknowledgements into it")
+    p = command(
+        "import", "ingest sneakernet bundles from a folder and write acknowledgements into it"
+    )
     p.add_argument("folder", type=Path)
     return parser
 
@@ -110,9 +114,14 @@ def _enrol(hub: Any, args: argparse.Namespace) -> int:
     code = "-".join(code[i : i + 4] for i in range(0, 12, 4))
     expires = utcnow() + dt.timedelta(hours=args.valid_hours)
     with hub.factory.begin() as session:
-        session.add(EnrolmentCode(code_hash=code_hash(code), kiosk_id=args.kiosk_id, expires_at=expires))
-    _emit({"code": code, "kiosk_id": args.kiosk_id, "expires_at": expires.isoformat()}, args.json,
-          f"{code}  (kiosk {args.kiosk_id}, valid until {expires:%Y-%m-%d %H:%M} UTC)")
+        session.add(
+            EnrolmentCode(code_hash=code_hash(code), kiosk_id=args.kiosk_id, expires_at=expires)
+        )
+    _emit(
+        {"code": code, "kiosk_id": args.kiosk_id, "expires_at": expires.isoformat()},
+        args.json,
+        f"{code}  (kiosk {args.kiosk_id}, valid until {expires:%Y-%m-%d %H:%M} UTC)",
+    )
     return EXIT_OK
 
 
@@ -134,7 +143,9 @@ def _count(hub: Any, args: argparse.Namespace) -> int:
     from kiosk_hub.models import Item
 
     with hub.factory() as session:
-        apps = session.execute(select(func.count()).select_from(Item).where(Item.kind == "application")).scalar_one()
+        apps = session.execute(
+            select(func.count()).select_from(Item).where(Item.kind == "application")
+        ).scalar_one()
         items = session.execute(select(func.count()).select_from(Item)).scalar_one()
         data = {
             "applications": apps,
@@ -142,7 +153,11 @@ def _count(hub: Any, args: argparse.Namespace) -> int:
             "conflicts": store.counter(session, "conflicts"),
             "items": items,
         }
-    _emit(data, args.json, f"{apps} applications ({items} items), {data['duplicates_refused']} duplicates refused")
+    _emit(
+        data,
+        args.json,
+        f"{apps} applications ({items} items), {data['duplicates_refused']} duplicates refused",
+    )
     return EXIT_OK
 
 
@@ -150,7 +165,9 @@ def _export(hub: Any, args: argparse.Namespace) -> int:
     from kiosk_hub.export import export_applications
 
     count = export_applications(hub, args.out)
-    _emit({"exported": count, "out": str(args.out)}, args.json, f"{count} applications -> {args.out}")
+    _emit(
+        {"exported": count, "out": str(args.out)}, args.json, f"{count} applications -> {args.out}"
+    )
     return EXIT_OK
 
 

@@ -37,7 +37,9 @@ def application_line(hub: Hub, item: Item) -> dict[str, Any]:
     photo = document["_parts"].get("photo")
     signature = document["_parts"].get("signature")
     application["photo_jpeg_b64"] = base64.b64encode(photo).decode("ascii") if photo else None
-    application["signature_png_b64"] = base64.b64encode(signature).decode("ascii") if signature else None
+    application["signature_png_b64"] = (
+        base64.b64encode(signature).decode("ascii") if signature else None
+    )
     return {
         "uuid": item.uuid,
         "kiosk_id": item.kiosk_id,

@@ -29,7 +29,9 @@ def import_folder(hub: store.Hub, folder: Path) -> dict[str, Any]:
             summary["errors"].append(str(exc))  # refused whole: nothing from it is ingested
             continue
         if bundle.hub_key_id != hub.key_id:
-            summary["errors"].append(f"{path.name}: sealed for another hub (key {bundle.hub_key_id})")
+            summary["errors"].append(
+                f"{path.name}: sealed for another hub (key {bundle.hub_key_id})"
+            )
             continue
         results: list[dict[str, Any]] = []
         for item in bundle.items:

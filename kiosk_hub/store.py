@@ -25,7 +25,11 @@ from kiosk_hub.models import SCHEMA_VERSION, Base, Counter, Item, Kiosk, Meta, u
 
 def home() -> Path:
     env = os.environ.get("KIOSK_HUB_HOME")
-    base = Path(env).expanduser() if env else Path(platformdirs.user_data_dir("sz-residence-kiosk-hub", appauthor=False))
+    base = (
+        Path(env).expanduser()
+        if env
+        else Path(platformdirs.user_data_dir("sz-residence-kiosk-hub", appauthor=False))
+    )
     base.mkdir(parents=True, exist_ok=True)
     return base
 
@@ -84,7 +88,10 @@ def open_hub(url: str | None) -> Hub:
 
 
 def bump(session: Session, name: str) -> None:
-    if session.execute(update(Counter).where(Counter.name == name).values(value=Counter.value + 1)).rowcount == 0:  # type: ignore[attr-defined]
+    result: Any = session.execute(
+        update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
+    )
+    if result.rowcount == 0:
         session.add(Counter(name=name, value=1))
 
 
@@ -101,7 +108,9 @@ class Outcome:
 
 def acknowledgement(item: Item) -> dict[str, Any]:
     """What the hub holds for an item, parts included; the same bytes on every replay."""
-    received = item.received_at if item.received_at.tzinfo else item.received_at.replace(tzinfo=dt.UTC)
+    received = (
+        item.received_at if item.received_at.tzinfo else item.received_at.replace(tzinfo=dt.UTC)
+    )
     return {
         "uuid": item.uuid,
         "kind": item.kind,
@@ -117,10 +126,14 @@ def _refuse(reason: str) -> Outcome:
     return Outcome(422, {"error": "refused", "reason": reason})
 
 
-def check_item(hub: Hub, item_uuid: str, content_hash: str, blob: bytes) -> Outcome | crypto.Envelope:
+def check_item(
+    hub: Hub, item_uuid: str, content_hash: str, blob: bytes
+) -> Outcome | crypto.Envelope:
     """Everything that can be checked before touching the database."""
     if crypto.sha256(blob) != content_hash:
-        return Outcome(400, {"error": "incomplete", "reason": "body does not match its content hash"})
+        return Outcome(
+            400, {"error": "incomplete", "reason": "body does not match its content hash"}
+        )
     try:
         env = crypto.open_envelope(blob)
     except crypto.SealError as exc:
@@ -146,7 +159,10 @@ def _existing(session: Session, item_uuid: str, content_hash: str) -> Outcome | 
         bump(session, "duplicates_refused")
         return Outcome(200, acknowledgement(found))
     bump(session, "conflicts")
-    return Outcome(409, {"error": "conflict", "reason": "an item with this uuid and other content is already held"})
+    return Outcome(
+        409,
+        {"error": "conflict", "reason": "an item with this uuid and other content is already held"},
+    )
 
 
 def ingest(
@@ -198,4 +214,8 @@ def held(session: Session, kiosk_id: str) -> dict[str, str]:
 
 def active_kiosk(session: Session, kiosk_id: str) -> Kiosk | None:
     kiosk = session.get(Kiosk, kiosk_id)
-    return kiosk if kiosk is not None and kiosk.secret is not None and kiosk.revoked_at is None else None
+    return (
+        kiosk
+        if kiosk is not None and kiosk.secret is not None and kiosk.revoked_at is None
+        else None
+    )

@@ -23,7 +23,9 @@ def _count(text: str) -> int:
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("demo-data", help="submit made-up applications (demo, tests, sync drills)")
+    p = subparsers.add_parser(
+        "demo-data", help="submit made-up applications (demo, tests, sync drills)"
+    )
     p.add_argument("--count", type=_count, required=True)
     p.add_argument("--seed", type=int, default=None, help="repeatable made-up people")
     add_json(p)
@@ -53,7 +55,15 @@ def _demo_data(args: argparse.Namespace) -> int:
         return 1
     elapsed = time.perf_counter() - started
     rate = len(numbers) / elapsed if elapsed else float("inf")
-    emit({"submitted": len(numbers), "seconds": round(elapsed, 3), "per_second": round(rate, 1),
-          "first": numbers[0], "last": numbers[-1]}, args.json,
-         f"submitted {len(numbers)} in {elapsed:.2f}s ({rate:.0f}/s): {numbers[0]} .. {numbers[-1]}")
+    emit(
+        {
+            "submitted": len(numbers),
+            "seconds": round(elapsed, 3),
+            "per_second": round(rate, 1),
+            "first": numbers[0],
+            "last": numbers[-1],
+        },
+        args.json,
+        f"submitted {len(numbers)} in {elapsed:.2f}s ({rate:.0f}/s): {numbers[0]} .. {numbers[-1]}",
+    )
     return 0

@@ -6,6 +6,7 @@ Exit codes: 0 done, 1 failed or items left unsent (``run --once``), 2 bad argume
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 from pathlib import Path
@@ -78,8 +79,11 @@ def _enrol(args: argparse.Namespace) -> int:
         done = enrolment.enrol(args.hub, args.code, Config.load())
     except enrolment.EnrolmentError as exc:
         return _fail(str(exc))
-    emit({"kiosk_id": done.kiosk_id, "hub": done.hub_url, "hub_key_id": done.key_id}, args.json,
-         f"已登记 / enrolled: kiosk {done.kiosk_id} at {done.hub_url}")
+    emit(
+        {"kiosk_id": done.kiosk_id, "hub": done.hub_url, "hub_key_id": done.key_id},
+        args.json,
+        f"已登记 / enrolled: kiosk {done.kiosk_id} at {done.hub_url}",
+    )
     return 0
 
 
@@ -93,16 +97,21 @@ def _run(args: argparse.Namespace) -> int:
     if args.once:
         result = worker.run_once()
         left = status(factory)["pending"]
-        emit({"sent": result.sent, "quarantined": result.quarantined, "pending": left,
-              "error": result.global_error}, args.json,
-             f"sent {result.sent}, quarantined {result.quarantined}, still pending {left}"
-             + (f" ({result.global_error})" if result.global_error else ""))
+        emit(
+            {
+                "sent": result.sent,
+                "quarantined": result.quarantined,
+                "pending": left,
+                "error": result.global_error,
+            },
+            args.json,
+            f"sent {result.sent}, quarantined {result.quarantined}, still pending {left}"
+            + (f" ({result.global_error})" if result.global_error else ""),
+        )
         return 0 if left == 0 else 1
     signal.signal(signal.SIGTERM, lambda *_: worker.stop(timeout=0))
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         worker.run_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
@@ -111,9 +120,11 @@ def _status(args: argparse.Namespace) -> int:
 
     factory, _ = _setup()
     data = status(factory)
-    text = (f"待发送/pending {data['pending']}  已确认/acknowledged {data['acknowledged']}  "
-            f"隔离/quarantined {data['quarantined']}  演示/demo {data['demo']}\n"
-            f"last success: {data['last_success']}\nlast error: {data['last_error']}")
+    text = (
+        f"待发送/pending {data['pending']}  已确认/acknowledged {data['acknowledged']}  "
+        f"隔离/quarantined {data['quarantined']}  演示/demo {data['demo']}\n"
+        f"last success: {data['last_success']}\nlast error: {data['last_error']}"
+    )
     emit(data, args.json, text)
     return 0
 
@@ -124,7 +135,11 @@ def _quarantined(args: argparse.Namespace) -> int:
     factory, _ = _setup()
     with factory() as session:
         items = outbox.quarantined(session)
-    emit({"items": items}, args.json, "\n".join(f"{i['uuid']} {i['kind']}: {i['reason']}" for i in items) or "none")
+    emit(
+        {"items": items},
+        args.json,
+        "\n".join(f"{i['uuid']} {i['kind']}: {i['reason']}" for i in items) or "none",
+    )
     return 0
 
 
@@ -136,8 +151,11 @@ def _export(args: argparse.Namespace) -> int:
     if enrolled is None:
         return 1
     path, count = sneakernet.export(factory, enrolled, args.to)
-    emit({"bundle": str(path) if path else None, "items": count}, args.json,
-         f"{count} items -> {path}" if path else "nothing to export")
+    emit(
+        {"bundle": str(path) if path else None, "items": count},
+        args.json,
+        f"{count} items -> {path}" if path else "nothing to export",
+    )
     return 0
 
 

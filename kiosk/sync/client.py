@@ -7,6 +7,7 @@ every part (photo included): a captive portal's 200 page or a partial upload is 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import time
@@ -81,17 +82,17 @@ class HubClient:
                 signing.HEADER_KIOSK: self.enrolment.kiosk_id,
                 signing.HEADER_TIME: stamp,
                 signing.HEADER_NONCE: nonce,
-                signing.HEADER_SIGNATURE: signing.sign(self.enrolment.secret, method, path, stamp, nonce, body),
+                signing.HEADER_SIGNATURE: signing.sign(
+                    self.enrolment.secret, method, path, stamp, nonce, body
+                ),
                 **(headers or {}),
             }
             sent = time.time()
             response = self.http.request(method, self.base + path, content=body, headers=signed)
             hub_time = response.headers.get(signing.HEADER_HUB_TIME)
             if hub_time:
-                try:
+                with contextlib.suppress(ValueError):
                     self.offset = float(hub_time) - (sent + time.time()) / 2
-                except ValueError:
-                    pass
             if response.status_code == 401 and hub_time and _error_code(response) == "stale":
                 continue
             return response
@@ -119,10 +120,16 @@ class HubClient:
                 {"X-Content-Hash": content_hash, "Content-Type": "application/octet-stream"},
             )
         except httpx.HTTPError as exc:
-            return SendResult("retry_all", f"hub unreachable: {type(exc).__name__}: {exc}", hub_answered=False)
+            return SendResult(
+                "retry_all", f"hub unreachable: {type(exc).__name__}: {exc}", hub_answered=False
+            )
         status = response.status_code
         if signing.HEADER_HUB_TIME not in response.headers:
-            return SendResult("retry_all", f"HTTP {status} from something that is not the hub (proxy or captive portal?)", hub_answered=False)
+            return SendResult(
+                "retry_all",
+                f"HTTP {status} from something that is not the hub (proxy or captive portal?)",
+                hub_answered=False,
+            )
         if status in (200, 201):
             return self._check_ack(response, item_uuid, content_hash, sealed)
         if status in PERMANENT:
@@ -130,10 +137,16 @@ class HubClient:
         if status in HUB_BUSY:
             return SendResult("retry_all", f"HTTP {status}: hub busy", _retry_after(response))
         if status in (401, 403):
-            return SendResult("retry_all", f"HTTP {status}: hub refuses this kiosk: {_error_code(response)}")
-        return SendResult("retry_item", f"HTTP {status}: {_reason(response)}", _retry_after(response))
+            return SendResult(
+                "retry_all", f"HTTP {status}: hub refuses this kiosk: {_error_code(response)}"
+            )
+        return SendResult(
+            "retry_item", f"HTTP {status}: {_reason(response)}", _retry_after(response)
+        )
 
-    def _check_ack(self, response: httpx.Response, item_uuid: str, content_hash: str, sealed: bytes) -> SendResult:
+    def _check_ack(
+        self, response: httpx.Response, item_uuid: str, content_hash: str, sealed: bytes
+    ) -> SendResult:
         try:
             ack = response.json()
         except ValueError:

@@ -172,7 +172,13 @@ def seal(recipient: Recipient, uuid: str, kind: str, parts: dict[str, bytes]) ->
     for name, plaintext in parts.items():
         nonce, ct = suite.encrypt(data_key, plaintext, _aad(uuid, kind, name))
         header["parts"].append(
-            {"name": name, "nonce": b64(nonce), "offset": len(body), "length": len(ct), "sha256": sha256(ct)}
+            {
+                "name": name,
+                "nonce": b64(nonce),
+                "offset": len(body),
+                "length": len(ct),
+                "sha256": sha256(ct),
+            }
         )
         body += ct
     head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
@@ -201,7 +207,9 @@ class Envelope:
         return bool(self.header["demo"])
 
     def part_hashes(self) -> dict[str, dict[str, Any]]:
-        return {p["name"]: {"sha256": p["sha256"], "bytes": p["length"]} for p in self.header["parts"]}
+        return {
+            p["name"]: {"sha256": p["sha256"], "bytes": p["length"]} for p in self.header["parts"]
+        }
 
 
 def open_envelope(blob: bytes) -> Envelope:
@@ -215,7 +223,7 @@ def open_envelope(blob: bytes) -> Envelope:
         body = blob[start + size :]
         parts = header["parts"]
         for key in ("uuid", "kind", "kid", "suite", "wrapped"):
-            header[key]  # noqa: B018  (presence check)
+            header[key]
     except (ValueError, KeyError, TypeError) as exc:
         raise SealError("sealed item header is damaged") from exc
     expected = sum(int(p["length"]) for p in parts)

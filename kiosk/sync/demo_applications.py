@@ -50,11 +50,15 @@ def made_up_application(
         applicant=card,
         acceptance_point=point,
         kiosk_id=kiosk_id,
-        residence=Address(district, STREETS[district], f"示例路{rng.randint(1, 99)}号{rng.randint(101, 2999)}房"),
+        residence=Address(
+            district, STREETS[district], f"示例路{rng.randint(1, 99)}号{rng.randint(101, 2999)}房"
+        ),
         phone=f"139{rng.randint(0, 99999999):08d}",
         condition="employment",
         condition_details={"employer": "示例科技有限公司"},
-        permit=Permit("standard", f"4403{rng.randint(0, 10**10):010d}", today + dt.timedelta(days=7)),
+        permit=Permit(
+            "standard", f"4403{rng.randint(0, 10**10):010d}", today + dt.timedelta(days=7)
+        ),
         new_expiry=clock.add_years(today + dt.timedelta(days=7), 10),
         photo_number=f"SZ{rng.randint(0, 10**12):012d}",
         photo_number_source="kiosk",

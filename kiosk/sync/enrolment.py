@@ -136,7 +136,11 @@ def enrol(url: str, code: str, config: Config) -> Enrolment:
     )
     if enrolment.key_id != data.get("key_id"):
         raise EnrolmentError(
-            Message("sync.bad_key", "后台的公钥与其编号不符。", "the hub's public key does not match its id.")
+            Message(
+                "sync.bad_key",
+                "后台的公钥与其编号不符。",
+                "the hub's public key does not match its id.",
+            )
         )
     save(enrolment)
     return enrolment

@@ -128,7 +128,9 @@ def claim(
     now = utcnow()
     due = OutboxEntry.state == "pending"
     if not ignore_backoff:
-        due = and_(due, or_(OutboxEntry.next_attempt_at.is_(None), OutboxEntry.next_attempt_at <= now))
+        due = and_(
+            due, or_(OutboxEntry.next_attempt_at.is_(None), OutboxEntry.next_attempt_at <= now)
+        )
     expired = and_(OutboxEntry.state == "sending", OutboxEntry.lease_until < now)
     pick = (
         select(OutboxEntry.id)
@@ -183,7 +185,13 @@ def release(
         update(OutboxEntry)
         .where(OutboxEntry.id == item_id, OutboxEntry.lease_owner == owner)
         .where(OutboxEntry.state == "sending")
-        .values(state="pending", lease_owner=None, lease_until=None, last_error=error, next_attempt_at=retry_at)
+        .values(
+            state="pending",
+            lease_owner=None,
+            lease_until=None,
+            last_error=error,
+            next_attempt_at=retry_at,
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -212,7 +220,9 @@ def requeue(session: Session, item_uuid: str) -> bool:
 def counts(session: Session) -> dict[str, Any]:
     """Per-state counts of items meant for the hub, the demo items apart; oldest unsent item."""
     rows = session.execute(
-        select(OutboxEntry.state, OutboxEntry.demo, func.count()).group_by(OutboxEntry.state, OutboxEntry.demo)
+        select(OutboxEntry.state, OutboxEntry.demo, func.count()).group_by(
+            OutboxEntry.state, OutboxEntry.demo
+        )
     ).all()
     out: dict[str, Any] = dict.fromkeys(STATES, 0)
     out["demo"] = 0
@@ -227,7 +237,9 @@ def counts(session: Session) -> dict[str, Any]:
             OutboxEntry.demo.is_(False), OutboxEntry.state.in_(("pending", "sending"))
         )
     ).scalar()
-    out["last_success"] = _iso(session.execute(select(func.max(OutboxEntry.acknowledged_at))).scalar())
+    out["last_success"] = _iso(
+        session.execute(select(func.max(OutboxEntry.acknowledged_at))).scalar()
+    )
     out["oldest_pending"] = _iso(out["oldest_pending"])
     return out
 
@@ -236,7 +248,9 @@ def _iso(moment: dt.datetime | None) -> str | None:
     """UTC ISO text (SQLite hands stored UTC times back without their zone)."""
     if moment is None:
         return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).isoformat()
+    return (
+        (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).isoformat()
+    )
 
 
 def quarantined(session: Session) -> list[dict[str, Any]]:

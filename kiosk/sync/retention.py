@@ -33,7 +33,9 @@ def purge(factory: sessionmaker[Session], config: Config, now: dt.datetime | Non
     with factory.begin() as session:
         result = session.execute(
             update(ApplicationRow)
-            .where(ApplicationRow.id.in_(acknowledged), ApplicationRow.plaintext_purged_at.is_(None))
+            .where(
+                ApplicationRow.id.in_(acknowledged), ApplicationRow.plaintext_purged_at.is_(None)
+            )
             .values(
                 applicant_name=None,
                 id_number=None,

@@ -20,7 +20,9 @@ def canonical(method: str, path: str, timestamp: str, nonce: str, body: bytes) -
 
 
 def sign(secret: bytes, method: str, path: str, timestamp: str, nonce: str, body: bytes) -> str:
-    return hmac.new(secret, canonical(method, path, timestamp, nonce, body), hashlib.sha256).hexdigest()
+    return hmac.new(
+        secret, canonical(method, path, timestamp, nonce, body), hashlib.sha256
+    ).hexdigest()
 
 
 def verify(

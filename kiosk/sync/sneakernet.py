@@ -71,7 +71,12 @@ def write_bundle(folder: Path, enrolment: Enrolment, items: list[BundleItem]) ->
         "hub_key_id": enrolment.key_id,
         "created_at": stamp,
         "items": [
-            {"uuid": i.uuid, "kind": i.kind, "content_hash": i.content_hash, "length": len(i.sealed)}
+            {
+                "uuid": i.uuid,
+                "kind": i.kind,
+                "content_hash": i.content_hash,
+                "length": len(i.sealed),
+            }
             for i in items
         ],
     }
@@ -99,7 +104,9 @@ def read_bundle(path: Path, secret_for: Callable[[str], bytes | None]) -> Bundle
         raise BundleError(f"{path.name}: kiosk {kiosk_id} is not enrolled at this hub (wrong hub?)")
     data, tag = blob[:-MAC_BYTES], blob[-MAC_BYTES:]
     if not signing.hmac.compare_digest(signing.mac(secret, data), tag):
-        raise BundleError(f"{path.name}: signature does not match: the bundle is truncated or altered")
+        raise BundleError(
+            f"{path.name}: signature does not match: the bundle is truncated or altered"
+        )
     items: list[BundleItem] = []
     offset = start + size
     for entry in header["items"]:
@@ -119,7 +126,12 @@ def write_acks(
     bundle_path: Path, bundle: Bundle, secret: bytes, hub_key_id: str, results: list[dict[str, Any]]
 ) -> Path:
     """The hub's answer: one entry per item, ``status`` 200/201 held, 409/422 refused with reason."""
-    body = {"bundle": bundle.name, "kiosk_id": bundle.kiosk_id, "hub_key_id": hub_key_id, "results": results}
+    body = {
+        "bundle": bundle.name,
+        "kiosk_id": bundle.kiosk_id,
+        "hub_key_id": hub_key_id,
+        "results": results,
+    }
     text = json.dumps(body, sort_keys=True, ensure_ascii=False)
     doc = {"body": body, "mac": crypto.b64(signing.mac(secret, text.encode("utf-8")))}
     path = acks_path(bundle_path)
@@ -138,11 +150,15 @@ def read_acks(path: Path, secret: bytes, kiosk_id: str) -> dict[str, Any]:
     if not signing.hmac.compare_digest(signing.mac(secret, text), tag):
         raise BundleError(f"{path.name}: not signed by this kiosk's hub")
     if body.get("kiosk_id") != kiosk_id:
-        raise BundleError(f"{path.name}: acknowledgements for kiosk {body.get('kiosk_id')}, not this one")
+        raise BundleError(
+            f"{path.name}: acknowledgements for kiosk {body.get('kiosk_id')}, not this one"
+        )
     return dict(body)
 
 
-def export(factory: sessionmaker[Session], enrolment: Enrolment, folder: Path) -> tuple[Path | None, int]:
+def export(
+    factory: sessionmaker[Session], enrolment: Enrolment, folder: Path
+) -> tuple[Path | None, int]:
     """Write every unacknowledged sealed item (not demo, not quarantined) as one bundle."""
     folder.mkdir(parents=True, exist_ok=True)
     with factory() as session:
@@ -157,9 +173,17 @@ def export(factory: sessionmaker[Session], enrolment: Enrolment, folder: Path) -
     return write_bundle(folder, enrolment, items), len(items)
 
 
-def import_acks(factory: sessionmaker[Session], enrolment: Enrolment, folder: Path) -> dict[str, Any]:
+def import_acks(
+    factory: sessionmaker[Session], enrolment: Enrolment, folder: Path
+) -> dict[str, Any]:
     """Apply every acknowledgement file in ``folder``; applying one twice changes nothing."""
-    summary: dict[str, Any] = {"files": 0, "acknowledged": 0, "already": 0, "quarantined": 0, "errors": []}
+    summary: dict[str, Any] = {
+        "files": 0,
+        "acknowledged": 0,
+        "already": 0,
+        "quarantined": 0,
+        "errors": [],
+    }
     for path in sorted(folder.glob("*.ksb.acks.json")):
         try:
             body = read_acks(path, enrolment.secret, enrolment.kiosk_id)
@@ -180,6 +204,8 @@ def import_acks(factory: sessionmaker[Session], enrolment: Enrolment, folder: Pa
                         select(OutboxEntry).where(OutboxEntry.uuid == result["uuid"])
                     ).scalar_one_or_none()
                     if entry is not None and entry.state != "acknowledged":
-                        outbox.quarantine(session, entry.id, f"hub refused (bundle): {result.get('reason')}")
+                        outbox.quarantine(
+                            session, entry.id, f"hub refused (bundle): {result.get('reason')}"
+                        )
                         summary["quarantined"] += 1
     return summary

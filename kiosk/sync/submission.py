@@ -67,7 +67,9 @@ def _check(application: Application) -> None:
 def _existing(session: Session, app_uuid: str) -> ApplicationRow | None:
     if not app_uuid:
         return None
-    return session.execute(select(ApplicationRow).where(ApplicationRow.uuid == app_uuid)).scalar_one_or_none()
+    return session.execute(
+        select(ApplicationRow).where(ApplicationRow.uuid == app_uuid)
+    ).scalar_one_or_none()
 
 
 def row_to_application(row: ApplicationRow) -> Application:
@@ -149,6 +151,8 @@ def submit_application(
             item_uuid=app.uuid,
             recipient=recipient,
         )
-        audit.append(session, f"kiosk:{kiosk}", "application.submitted", subject=app.application_number)
+        audit.append(
+            session, f"kiosk:{kiosk}", "application.submitted", subject=app.application_number
+        )
     _log.info("submitted %s (%s)", app.application_number, "demo" if recipient.demo else "to hub")
     return app

@@ -19,6 +19,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,11 +34,13 @@ from kiosk.sync.client import HubClient, SendResult
 
 _log = logs.get("kiosk.sync")
 BATCH = 16
+_rng = random.Random()
+PARALLEL = 4  # uploads in flight at once
 
 
-def full_jitter(attempt: int, base: float, cap: float, rng: random.Random = random._inst) -> float:  # type: ignore[attr-defined]
+def full_jitter(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
     """A random wait in [0, min(cap, base * 2**(attempt-1))] (AWS 'full jitter')."""
-    return rng.uniform(0.0, min(cap, base * (2 ** max(0, min(attempt - 1, 40)))))
+    return (rng or _rng).uniform(0.0, min(cap, base * (2 ** max(0, min(attempt - 1, 40)))))
 
 
 def _status_file() -> Any:
@@ -100,6 +103,7 @@ class SyncWorker:
         self._failures = 0
         self._thread: threading.Thread | None = None
         self._last_housekeeping = 0.0
+        self._pool = ThreadPoolExecutor(max_workers=PARALLEL, thread_name_prefix="kiosk-sync-send")
 
     # -- background use ---------------------------------------------------------------------
     def start(self) -> threading.Thread:
@@ -130,11 +134,19 @@ class SyncWorker:
             self._housekeeping()
             if result.global_error is not None:
                 self._failures += 1
-                wait = full_jitter(self._failures, self.config["sync.backoff_base"], self.config["sync.backoff_cap"])
+                wait = full_jitter(
+                    self._failures,
+                    self.config["sync.backoff_base"],
+                    self.config["sync.backoff_cap"],
+                )
                 wait = max(wait, result.retry_after or 0.0)
             else:
                 self._failures = 0
-                wait = 0.0 if result.sent or result.quarantined else float(self.config["sync.idle_poll"])
+                wait = (
+                    0.0
+                    if result.sent or result.quarantined
+                    else float(self.config["sync.idle_poll"])
+                )
             if wait:
                 self._wake.wait(wait)
                 self._wake.clear()
@@ -159,52 +171,78 @@ class SyncWorker:
             return result
         while not self._stop.is_set():
             batch = outbox.claim(
-                self.factory, self.owner, limit=BATCH, lease_seconds=self.config["sync.lease_seconds"]
+                self.factory,
+                self.owner,
+                limit=BATCH,
+                lease_seconds=self.config["sync.lease_seconds"],
             )
             if not batch:
                 break
-            for index, item in enumerate(batch):
-                sent = client.put_item(item.uuid, item.content_hash, item.sealed)
-                self._set_online(sent.hub_answered)
-                if sent.outcome == "retry_all":
-                    self._release(batch[index:], sent.detail)
-                    result.global_error, result.retry_after = sent.detail, sent.retry_after
-                    self._record_error(sent.detail)
-                    return result
-                self._settle(item, sent, result)
-                if self._stop.is_set():
-                    self._release(batch[index + 1 :], None)
-                    return result
+            # a few uploads in flight at once: the hub's commit, not the wire, is the slow part
+            sends = list(
+                self._pool.map(lambda i: client.put_item(i.uuid, i.content_hash, i.sealed), batch)
+            )
+            answers = [
+                (i, r) for i, r in zip(batch, sends, strict=True) if r.outcome != "retry_all"
+            ]
+            refused = [
+                (i, r) for i, r in zip(batch, sends, strict=True) if r.outcome == "retry_all"
+            ]
+            self._set_online(all(r.hub_answered for r in sends))
+            if refused:  # hub down or busy: record what got through, give the rest back, wait
+                detail = refused[0][1].detail
+                self._settle(answers, result, release=[i for i, _ in refused], error=detail)
+                result.global_error, result.retry_after = detail, refused[0][1].retry_after
+                self._record_error(detail)
+                return result
+            self._settle(answers, result)
         if result.sent and not result.errors:
             self._record_error(None)
         return result
 
-    def _settle(self, item: outbox.Claimed, sent: SendResult, result: DrainResult) -> None:
+    def _settle(
+        self,
+        answers: list[tuple[outbox.Claimed, SendResult]],
+        result: DrainResult,
+        release: list[outbox.Claimed] | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record a batch's answers in one transaction (a crash before it only means a resend the
+        hub answers with its original acknowledgement)."""
         with self.factory.begin() as session:
-            if sent.outcome == "held":
-                outbox.acknowledge(session, item.uuid, item.content_hash)
-                result.sent += 1
-            elif sent.outcome == "quarantine":
-                outbox.quarantine(session, item.id, sent.detail)
-                result.quarantined += 1
-                _log.warning("item %s quarantined: %s", item.uuid, sent.detail)
-            else:
-                wait = full_jitter(item.attempts, self.config["sync.backoff_base"], self.config["sync.backoff_cap"])
-                wait = max(wait, sent.retry_after or 0.0)
-                outbox.release(session, item.id, self.owner, sent.detail, utcnow() + dt.timedelta(seconds=wait))
-                result.retried += 1
-                result.errors.append(sent.detail)
-                self._record_error(sent.detail)
-
-    def _release(self, items: list[outbox.Claimed], error: str | None) -> None:
-        with self.factory.begin() as session:
-            for item in items:
+            for item, sent in answers:
+                self._settle_one(session, item, sent, result)
+            for item in release or []:
                 outbox.release(session, item.id, self.owner, error, None)
+
+    def _settle_one(
+        self, session: Session, item: outbox.Claimed, sent: SendResult, result: DrainResult
+    ) -> None:
+        if sent.outcome == "held":
+            outbox.acknowledge(session, item.uuid, item.content_hash)
+            result.sent += 1
+        elif sent.outcome == "quarantine":
+            outbox.quarantine(session, item.id, sent.detail)
+            result.quarantined += 1
+            _log.warning("item %s quarantined: %s", item.uuid, sent.detail)
+        else:
+            wait = full_jitter(
+                item.attempts, self.config["sync.backoff_base"], self.config["sync.backoff_cap"]
+            )
+            wait = max(wait, sent.retry_after or 0.0)
+            outbox.release(
+                session, item.id, self.owner, sent.detail, utcnow() + dt.timedelta(seconds=wait)
+            )
+            result.retried += 1
+            result.errors.append(sent.detail)
+            self._record_error(sent.detail)
 
     def _clear_item_waits(self) -> None:
         with self.factory.begin() as session:
             session.execute(
-                update(OutboxEntry).where(OutboxEntry.state == "pending").values(next_attempt_at=None)
+                update(OutboxEntry)
+                .where(OutboxEntry.state == "pending")
+                .values(next_attempt_at=None)
             )
 
     # -- housekeeping: reconcile with the hub, purge acknowledged plaintext -----------------
@@ -229,6 +267,8 @@ class SyncWorker:
         return self._client
 
     def _close_client(self) -> None:
+        self._pool.shutdown(wait=True)
+        self._pool = ThreadPoolExecutor(max_workers=PARALLEL, thread_name_prefix="kiosk-sync-send")
         if self._client is not None:
             self._client.close()
             self._client = None
@@ -264,7 +304,9 @@ def reconcile(factory: sessionmaker[Session], client: HubClient) -> dict[str, An
         for item_uuid in answer.get("missing", []):
             outbox.requeue(session, item_uuid)
         for item_uuid in answer.get("mismatched", []):
-            entry = session.execute(select(OutboxEntry).where(OutboxEntry.uuid == item_uuid)).scalar_one()
+            entry = session.execute(
+                select(OutboxEntry).where(OutboxEntry.uuid == item_uuid)
+            ).scalar_one()
             outbox.quarantine(session, entry.id, "hub holds different content under this uuid")
     if answer.get("missing"):
         _log.warning("hub lacks %d acknowledged items; queued again", len(answer["missing"]))

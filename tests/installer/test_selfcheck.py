@@ -152,3 +152,24 @@ def test_a_check_that_raises_becomes_a_failure_not_a_crash() -> None:
     assert report["ok"] is False
     assert report["checks"][0] == {"name": "boom", "ok": False, "detail": "检查出错 / check failed: RuntimeError: boom", "needed": True}
     assert report["checks"][1]["ok"]
+
+
+def test_demo_reader_check_reads_the_simulator() -> None:
+    result = devices.check_reader(_ctx(demo=True))
+    assert result.ok, result.detail
+
+
+def test_real_reader_answering_without_a_card_is_ok_and_a_silent_port_is_not() -> None:
+    from kiosk.devices.idcard.simulator import SimulatedReader
+
+    with SimulatedReader() as sim:  # a reader with nothing on it
+        result = devices.check_reader(_ctx(reader__port=sim.port))
+    assert result.ok and "no card" in result.detail
+    master, slave = os.openpty()  # a port where nothing answers
+    try:
+        silent = devices.check_reader(_ctx(reader__port=os.ttyname(slave)))
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert not silent.ok
+    assert not devices.check_reader(_ctx()).ok  # reader.port empty outside demo

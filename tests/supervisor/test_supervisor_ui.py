@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from supervisor_helpers import ADMIN_PIN, STAFF_PIN
 
 from kiosk import config, paths
-from kiosk.storage.models import AuditEvent
+from kiosk.storage.models import AuditEvent, OutboxEntry
 from kiosk.ui.supervisor.common import SupervisorContext
 from kiosk.ui.supervisor.gesture import HiddenGesture
 from kiosk.ui.supervisor.probes import simulated_probes
@@ -147,6 +147,9 @@ def test_idle_staff_are_logged_out(
     assert area.account is None and area.stack.currentWidget() is area.pinpad
     assert "自动退出" in area.pinpad.message.text()
     assert ("logout", "wang", "reason=idle") in actions(factory)
+    with factory() as session:
+        kinds = session.execute(select(OutboxEntry.kind)).scalars().all()
+    assert kinds == ["audit_head"]  # the chain head goes to the hub at every logout
 
 
 def test_leaving_only_after_confirmation_and_audited(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from faultproxy import FaultProxy
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,8 +27,6 @@ from kiosk.config import Config
 from kiosk.storage.db import open_database
 from kiosk.storage.models import OutboxEntry
 from kiosk.sync import enrolment
-
-from faultproxy import FaultProxy
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 REPO = Path(__file__).resolve().parents[2]
@@ -50,7 +49,10 @@ def free_port() -> int:
 def wait_for_port(port: int, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", port), timeout=0.2),
+        ):
             return
         time.sleep(0.05)
     raise TimeoutError(f"nothing listening on {port}")
@@ -72,15 +74,40 @@ class PostgresCluster:
         if self.as_root:
             shutil.chown(self.root, "postgres", "postgres")
         subprocess.run(
-            self._run_as([str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]),
+            self._run_as(
+                [
+                    str(PG_BIN / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ]
+            ),
             check=True,
             capture_output=True,
         )
         self.proc = subprocess.Popen(
-            self._run_as([
-                str(PG_BIN / "postgres"), "-D", str(data), "-p", str(self.port), "-k", str(self.root),
-                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=100",
-            ]),
+            self._run_as(
+                [
+                    str(PG_BIN / "postgres"),
+                    "-D",
+                    str(data),
+                    "-p",
+                    str(self.port),
+                    "-k",
+                    str(self.root),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "max_connections=100",
+                ]
+            ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -98,7 +125,9 @@ class PostgresCluster:
     def admin(self, sql: str) -> None:
         import psycopg
 
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True
+        ) as conn:
             conn.execute(sql)  # type: ignore[arg-type]
 
     def new_database(self) -> str:
@@ -110,7 +139,16 @@ class PostgresCluster:
         if self.proc is not None:
             # runuser does not pass signals on: ask pg_ctl, then reap runuser
             subprocess.run(
-                self._run_as([str(PG_BIN / "pg_ctl"), "stop", "-m", "immediate", "-D", str(self.root / "data")]),
+                self._run_as(
+                    [
+                        str(PG_BIN / "pg_ctl"),
+                        "stop",
+                        "-m",
+                        "immediate",
+                        "-D",
+                        str(self.root / "data"),
+                    ]
+                ),
                 capture_output=True,
                 timeout=30,
             )
@@ -141,7 +179,9 @@ def hub_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 # -- the hub as a real process --------------------------------------------------------------
 class HubProcess:
-    def __init__(self, db_url: str, home: Path, port: int | None = None, extra: list[str] | None = None):
+    def __init__(
+        self, db_url: str, home: Path, port: int | None = None, extra: list[str] | None = None
+    ):
         self.db_url, self.home = db_url, home
         self.port = port or free_port()
         self.extra = extra or []
@@ -159,14 +199,27 @@ class HubProcess:
         """Run a ``kiosk-hub`` subcommand as its own process; its JSON answer."""
         out = subprocess.run(
             [sys.executable, "-m", "kiosk_hub", *args, "--db", self.db_url, "--json"],
-            env=self.env(), capture_output=True, text=True, timeout=60,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert out.returncode == 0, out.stderr
         return dict(json.loads(out.stdout))
 
     def start(self) -> HubProcess:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk_hub", "serve", "--db", self.db_url, "--port", str(self.port), *self.extra],
+            [
+                sys.executable,
+                "-m",
+                "kiosk_hub",
+                "serve",
+                "--db",
+                self.db_url,
+                "--port",
+                str(self.port),
+                *self.extra,
+            ],
             env=self.env(),
         )
         wait_for_port(self.port)
@@ -213,7 +266,9 @@ def kiosk_db() -> sessionmaker[Session]:
     return open_database()
 
 
-def enrol_kiosk(hub: HubProcess, config: Config, kiosk_id: str = "K07", url: str | None = None) -> enrolment.Enrolment:
+def enrol_kiosk(
+    hub: HubProcess, config: Config, kiosk_id: str = "K07", url: str | None = None
+) -> enrolment.Enrolment:
     code = hub.cli("enrol", "--kiosk-id", kiosk_id)["code"]
     return enrolment.enrol(url or hub.url, code, config)
 
@@ -238,13 +293,17 @@ def hub_items(hub: HubProcess) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
 
-def assert_exactly_once(hub: HubProcess, submitted: dict[str, dict[str, Any]], factory: sessionmaker[Session]) -> None:
+def assert_exactly_once(
+    hub: HubProcess, submitted: dict[str, dict[str, Any]], factory: sessionmaker[Session]
+) -> None:
     """Every submitted application is at the hub once, decrypts to what was submitted, and the
     kiosk has it acknowledged."""
     lines = hub_items(hub)
     uuids = [line["uuid"] for line in lines]
     assert len(uuids) == len(set(uuids)), "an application is at the hub twice"
-    assert set(uuids) == set(submitted), f"missing {set(submitted) - set(uuids)}, extra {set(uuids) - set(submitted)}"
+    assert set(uuids) == set(submitted), (
+        f"missing {set(submitted) - set(uuids)}, extra {set(uuids) - set(submitted)}"
+    )
     for line in lines:
         assert line["application"] == submitted[line["uuid"]]
     assert hub.cli("count")["applications"] == len(submitted)
@@ -253,7 +312,9 @@ def assert_exactly_once(hub: HubProcess, submitted: dict[str, dict[str, Any]], f
     assert all(states[u] == "acknowledged" for u in submitted), states
 
 
-def submit_some(factory: sessionmaker[Session], config: Config, n: int, seed: int = 1) -> dict[str, dict[str, Any]]:
+def submit_some(
+    factory: sessionmaker[Session], config: Config, n: int, seed: int = 1
+) -> dict[str, dict[str, Any]]:
     import random
 
     from kiosk.sync.demo_applications import made_up_application, sample_photo
@@ -267,15 +328,27 @@ def submit_some(factory: sessionmaker[Session], config: Config, n: int, seed: in
     return out
 
 
-def kiosk_cli(*args: str, env_extra: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def kiosk_cli(
+    *args: str, env_extra: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **FAST, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def kiosk_worker(env_extra: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     env = {**os.environ, **FAST, **(env_extra or {})}
-    return subprocess.Popen([sys.executable, "-m", "kiosk", "sync", "run"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sync", "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def until(predicate: Any, timeout: float = 30.0, interval: float = 0.05) -> None:
@@ -284,4 +357,3 @@ def until(predicate: Any, timeout: float = 30.0, interval: float = 0.05) -> None
         if time.monotonic() > deadline:
             raise TimeoutError("condition not reached in time")
         time.sleep(interval)
-

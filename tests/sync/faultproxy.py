@@ -10,6 +10,7 @@ commit, then reset the kiosk's connection instead of passing the answer back).
 from __future__ import annotations
 
 import collections
+import contextlib
 import socket
 import struct
 import threading
@@ -125,21 +126,29 @@ class FaultProxy:
         finally:
             for s in (client, upstream):
                 if s is not None:
-                    try:
+                    with contextlib.suppress(OSError):
                         s.close()
-                    except OSError:
-                        pass
 
     @staticmethod
     def _canned(action: str) -> bytes:
         if action == "portal":
             body = b"<html><body>Please log in to the guest Wi-Fi</body></html>"
-            return (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
-                    + str(len(body)).encode() + b"\r\n\r\n" + body)
+            return (
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+                + str(len(body)).encode()
+                + b"\r\n\r\n"
+                + body
+            )
         parts = action.split(":")
         code = int(parts[1])
         extra = f"Retry-After: {parts[2]}\r\n" if len(parts) > 2 else ""
         body = b'{"error":"injected"}'
-        reason = {500: "Internal Server Error", 503: "Service Unavailable", 429: "Too Many Requests"}.get(code, "Error")
-        return (f"HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\n"
-                f"X-Hub-Time: {time.time():.3f}\r\n{extra}Content-Length: {len(body)}\r\n\r\n").encode() + body
+        reason = {
+            500: "Internal Server Error",
+            503: "Service Unavailable",
+            429: "Too Many Requests",
+        }.get(code, "Error")
+        return (
+            f"HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\n"
+            f"X-Hub-Time: {time.time():.3f}\r\n{extra}Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body

@@ -25,7 +25,9 @@ from kiosk.config import Config
 from kiosk.sync.worker import SyncWorker, status
 
 
-def _drain_in_thread(factory: sessionmaker[Session], config: Config, timeout: float = 60) -> list[bool]:
+def _drain_in_thread(
+    factory: sessionmaker[Session], config: Config, timeout: float = 60
+) -> list[bool]:
     seen: list[bool] = []
     worker = SyncWorker(factory, config, on_status=seen.append)
     worker.start()
@@ -36,7 +38,9 @@ def _drain_in_thread(factory: sessionmaker[Session], config: Config, timeout: fl
     return seen
 
 
-def test_hub_down_then_up(hub: HubProcess, fast_sync: Config, kiosk_db: sessionmaker[Session]) -> None:
+def test_hub_down_then_up(
+    hub: HubProcess, fast_sync: Config, kiosk_db: sessionmaker[Session]
+) -> None:
     enrol_kiosk(hub, fast_sync)
     hub.stop()
     submitted = submit_some(kiosk_db, fast_sync, 12)
@@ -61,7 +65,15 @@ def test_error_answers_and_captive_portal(
 ) -> None:
     enrol_kiosk(hub, fast_sync, url=proxy.url)
     submitted = submit_some(kiosk_db, fast_sync, 10)
-    proxy.plan("status:503", "status:429:0.2", "status:500", "status:500", "portal", "status:503", "status:500")
+    proxy.plan(
+        "status:503",
+        "status:429:0.2",
+        "status:500",
+        "status:500",
+        "portal",
+        "status:503",
+        "status:500",
+    )
     started = time.monotonic()
     _drain_in_thread(kiosk_db, fast_sync)
     assert proxy.pending() == 0
@@ -95,7 +107,9 @@ def test_ack_lost_after_commit(
 
 
 @pytest.mark.slow
-def test_sync_worker_sigkilled_many_times(hub: HubProcess, fast_sync: Config, kiosk_db: sessionmaker[Session]) -> None:
+def test_sync_worker_sigkilled_many_times(
+    hub: HubProcess, fast_sync: Config, kiosk_db: sessionmaker[Session]
+) -> None:
     enrol_kiosk(hub, fast_sync)
     rng = random.Random(7)
     submitted: dict[str, dict[str, Any]] = {}
@@ -103,18 +117,24 @@ def test_sync_worker_sigkilled_many_times(hub: HubProcess, fast_sync: Config, ki
     for round_ in range(12):
         submitted |= submit_some(kiosk_db, fast_sync, 6, seed=round_)
         worker = kiosk_worker()
-        time.sleep(rng.uniform(0.3, 1.2))  # start-up takes ~0.4 s: kills land before, during, after sends
+        time.sleep(
+            rng.uniform(0.3, 1.2)
+        )  # start-up takes ~0.4 s: kills land before, during, after sends
         worker.send_signal(signal.SIGKILL)
         worker.wait(10)
         kills += 1
     assert kills == 12
-    done = kiosk_cli("sync", "run", "--once", "--json")  # send now: takes back what dead workers held
+    done = kiosk_cli(
+        "sync", "run", "--once", "--json"
+    )  # send now: takes back what dead workers held
     assert done.returncode == 0, done.stderr
     assert_exactly_once(hub, submitted, kiosk_db)
 
 
 @pytest.mark.slow
-def test_hub_sigkilled_mid_request(hub: HubProcess, fast_sync: Config, kiosk_db: sessionmaker[Session]) -> None:
+def test_hub_sigkilled_mid_request(
+    hub: HubProcess, fast_sync: Config, kiosk_db: sessionmaker[Session]
+) -> None:
     enrol_kiosk(hub, fast_sync)
     submitted = submit_some(kiosk_db, fast_sync, 90)
     worker = SyncWorker(kiosk_db, fast_sync)
@@ -135,7 +155,9 @@ def test_hub_sigkilled_mid_request(hub: HubProcess, fast_sync: Config, kiosk_db:
 
 
 @pytest.mark.slow
-def test_two_workers_at_once(hub: HubProcess, fast_sync: Config, kiosk_db: sessionmaker[Session]) -> None:
+def test_two_workers_at_once(
+    hub: HubProcess, fast_sync: Config, kiosk_db: sessionmaker[Session]
+) -> None:
     enrol_kiosk(hub, fast_sync)
     submitted = submit_some(kiosk_db, fast_sync, 60)
     workers = [kiosk_worker(), kiosk_worker()]

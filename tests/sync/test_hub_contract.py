@@ -51,8 +51,12 @@ def test_signed_requests_replay_drift_unknown_and_revoked(
         from kiosk.sync import signing
 
         headers = {
-            signing.HEADER_KIOSK: "K07", signing.HEADER_TIME: stamp, signing.HEADER_NONCE: nonce,
-            signing.HEADER_SIGNATURE: signing.sign(enrolled.secret, "GET", "/v1/hello", stamp, nonce, b""),
+            signing.HEADER_KIOSK: "K07",
+            signing.HEADER_TIME: stamp,
+            signing.HEADER_NONCE: nonce,
+            signing.HEADER_SIGNATURE: signing.sign(
+                enrolled.secret, "GET", "/v1/hello", stamp, nonce, b""
+            ),
         }
         first = httpx.get(sent.url, headers=headers)
         again = httpx.get(sent.url, headers=headers)
@@ -103,7 +107,12 @@ def test_poison_item_quarantined_others_flow(
     submitted = submit_some(kiosk_db, fast_sync, 3)
     _, other_public = crypto.generate_keypair()  # sealed to some other hub's key: 422
     with kiosk_db.begin() as session:
-        outbox.enqueue(session, "print", {"document": "receipt"}, recipient=crypto.Recipient(other_public, demo=False))
+        outbox.enqueue(
+            session,
+            "print",
+            {"document": "receipt"},
+            recipient=crypto.Recipient(other_public, demo=False),
+        )
     submitted |= submit_some(kiosk_db, fast_sync, 3, seed=2)
     result = SyncWorker(kiosk_db, fast_sync).run_once()
     assert (result.sent, result.quarantined) == (6, 1)
@@ -118,9 +127,16 @@ def test_same_uuid_other_content_is_a_conflict(
 ) -> None:
     enrolled = enrol_kiosk(hub, fast_sync)
     with kiosk_db.begin() as session:
-        first = outbox.enqueue(session, "decision", {"decision": "approved"}, item_uuid="00000000-0000-4000-8000-000000000001")
+        first = outbox.enqueue(
+            session,
+            "decision",
+            {"decision": "approved"},
+            item_uuid="00000000-0000-4000-8000-000000000001",
+        )
     SyncWorker(kiosk_db, fast_sync).run_once()
-    again = crypto.seal(enrolled.recipient(), first.uuid, "decision", {"payload": b'{"decision":"rejected"}'})
+    again = crypto.seal(
+        enrolled.recipient(), first.uuid, "decision", {"payload": b'{"decision":"rejected"}'}
+    )
     with HubClient(enrolled, fast_sync) as client:
         replay = client.put_item(first.uuid, first.content_hash, first.sealed)
         conflict = client.put_item(first.uuid, crypto.sha256(again), again)
@@ -142,7 +158,9 @@ def test_demo_items_never_leave_and_hub_refuses_them(
     assert (counts["demo"], counts["acknowledged"], counts["pending"]) == (2, 2, 0)
     assert_exactly_once(hub, real, kiosk_db)
     with kiosk_db() as session:
-        row = session.execute(select(OutboxEntry).where(OutboxEntry.uuid == next(iter(demo)))).scalar_one()
+        row = session.execute(
+            select(OutboxEntry).where(OutboxEntry.uuid == next(iter(demo)))
+        ).scalar_one()
     with HubClient(enrolled, fast_sync) as client:
         refused = client.put_item(row.uuid, row.content_hash, row.sealed)
     assert refused.outcome == "quarantine" and "demo" in refused.detail
@@ -174,26 +192,44 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
     import ipaddress
 
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(hours=1))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
         .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = folder / "hub.crt", folder / "hub.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return cert_path, key_path
 
 
 @pytest.mark.parametrize("hub_db", ["sqlite"], indirect=True)
 def test_tls_when_given_a_certificate(
-    hub_db: str, hub_home: Path, tmp_path: Path, fast_sync: Config, kiosk_db: sessionmaker[Session],
+    hub_db: str,
+    hub_home: Path,
+    tmp_path: Path,
+    fast_sync: Config,
+    kiosk_db: sessionmaker[Session],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     cert, key = _self_signed(tmp_path)
-    tls_hub = HubProcess(hub_db, hub_home, extra=["--tls-cert", str(cert), "--tls-key", str(key)]).start()
+    tls_hub = HubProcess(
+        hub_db, hub_home, extra=["--tls-cert", str(cert), "--tls-key", str(key)]
+    ).start()
     try:
         code = tls_hub.cli("enrol", "--kiosk-id", "K08")["code"]
         with pytest.raises(enrolment.EnrolmentError):  # unknown CA: refused

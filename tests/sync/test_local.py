@@ -26,7 +26,9 @@ from kiosk.sync.worker import full_jitter
 def test_seal_and_unseal_detect_damage() -> None:
     private, public = crypto.generate_keypair()
     to_hub = crypto.Recipient(public, demo=False)
-    blob = crypto.seal(to_hub, "u-1", "application", {"payload": b"{}", "photo": b"\xff\xd8" * 1000})
+    blob = crypto.seal(
+        to_hub, "u-1", "application", {"payload": b"{}", "photo": b"\xff\xd8" * 1000}
+    )
     assert crypto.unseal(blob, private)["photo"] == b"\xff\xd8" * 1000
     assert b"\xff\xd8\xff\xd8" not in blob  # the photo is not on disk in clear
     with pytest.raises(crypto.SealError, match="truncated"):
@@ -39,7 +41,10 @@ def test_seal_and_unseal_detect_damage() -> None:
     with pytest.raises(crypto.SealError, match="wrong key"):
         crypto.unseal(blob, other_private)
     demo = crypto.seal(crypto.demo_recipient(), "u-2", "print", {"payload": b"x"})
-    assert crypto.open_envelope(demo).demo and crypto.unseal(demo, crypto.demo_private_pem())["payload"] == b"x"
+    assert (
+        crypto.open_envelope(demo).demo
+        and crypto.unseal(demo, crypto.demo_private_pem())["payload"] == b"x"
+    )
 
 
 def test_submit_is_one_transaction(kiosk_db: sessionmaker[Session]) -> None:
@@ -54,9 +59,13 @@ def test_submit_is_one_transaction(kiosk_db: sessionmaker[Session]) -> None:
         event = session.execute(select(AuditEvent)).scalar_one()
         assert audit.verify(session).ok
     assert row.photo == app.photo_jpeg and row.form is not None and "photo_jpeg_b64" not in row.form
-    assert entry.uuid == app.uuid and entry.application_id == row.id and entry.demo  # not enrolled: demo key
+    assert (
+        entry.uuid == app.uuid and entry.application_id == row.id and entry.demo
+    )  # not enrolled: demo key
     assert entry.content_hash == crypto.sha256(entry.sealed)
-    assert event.subject == app.application_number and app.applicant.name not in (event.detail or "")
+    assert event.subject == app.application_number and app.applicant.name not in (
+        event.detail or ""
+    )
     # the same application submitted again (a double tap) is not doubled
     assert submit_application(kiosk_db, app, config).application_number == app.application_number
     with kiosk_db() as session:
@@ -76,17 +85,28 @@ def test_submit_refusals_store_nothing(kiosk_db: sessionmaker[Session]) -> None:
         assert session.execute(select(ApplicationRow)).first() is None
 
 
-def test_leases_keep_workers_apart_and_dead_owners_lose_them(kiosk_db: sessionmaker[Session]) -> None:
+def test_leases_keep_workers_apart_and_dead_owners_lose_them(
+    kiosk_db: sessionmaker[Session],
+) -> None:
     with kiosk_db.begin() as session:
-        private, public = crypto.generate_keypair()
+        _private, public = crypto.generate_keypair()
         for _ in range(5):
-            outbox.enqueue(session, "print", {"document": "slip"}, recipient=crypto.Recipient(public, demo=False))
+            outbox.enqueue(
+                session,
+                "print",
+                {"document": "slip"},
+                recipient=crypto.Recipient(public, demo=False),
+            )
     a = outbox.claim(kiosk_db, outbox.new_owner(), limit=3, lease_seconds=60)
     b = outbox.claim(kiosk_db, outbox.new_owner(), limit=10, lease_seconds=60)
     assert len(a) == 3 and len(b) == 2 and not {i.id for i in a} & {i.id for i in b}
     assert outbox.claim(kiosk_db, outbox.new_owner(), limit=10, lease_seconds=60) == []
     with kiosk_db.begin() as session:  # pretend the first owner was a process that died
-        session.execute(update(OutboxEntry).where(OutboxEntry.id.in_([i.id for i in a])).values(lease_owner=f"{outbox.socket.gethostname()[:30]}:999999999:dead"))
+        session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.id.in_([i.id for i in a]))
+            .values(lease_owner=f"{outbox.socket.gethostname()[:30]}:999999999:dead")
+        )
     assert outbox.reclaim_orphans(kiosk_db) == 3
     assert len(outbox.claim(kiosk_db, outbox.new_owner(), limit=10, lease_seconds=60)) == 3
 
@@ -132,5 +152,11 @@ def test_sync_and_hub_never_import_qt() -> None:
     for folder in ("kiosk/sync", "kiosk_hub"):
         for path in (root / folder).glob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
+                )
                 assert not any(n.startswith("PySide6") for n in names), path

@@ -17,7 +17,10 @@ from kiosk.sync.worker import status
 def _hub_import(hub: HubProcess, folder: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kiosk_hub", "import", "--db", hub.db_url, str(folder), "--json"],
-        env=hub.env(), capture_output=True, text=True, timeout=60,
+        env=hub.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -31,7 +34,9 @@ def test_round_trip_truncated_and_twice(
     out = kiosk_cli("sync", "export", "--to", str(drive), "--json")
     assert out.returncode == 0, out.stderr
     [bundle] = drive.glob("*.ksb")
-    assert b"photo_jpeg" not in bundle.read_bytes() and "FT01" not in bundle.read_text("latin-1")  # sealed only
+    assert b"photo_jpeg" not in bundle.read_bytes() and "FT01" not in bundle.read_text(
+        "latin-1"
+    )  # sealed only
 
     # half-copied bundle: refused whole, nothing ingested, no acknowledgement written
     half = tmp_path / "half"
@@ -45,7 +50,12 @@ def test_round_trip_truncated_and_twice(
     assert first.returncode == 0, first.stderr + first.stdout
     again = _hub_import(hub, drive)  # the same drive brought in twice
     assert '"duplicates": 7' in again.stdout
-    assert hub.cli("count") == {"applications": 7, "duplicates_refused": 7, "conflicts": 0, "items": 7}
+    assert hub.cli("count") == {
+        "applications": 7,
+        "duplicates_refused": 7,
+        "conflicts": 0,
+        "items": 7,
+    }
 
     applied = kiosk_cli("sync", "import-acks", str(drive), "--json")
     assert applied.returncode == 0 and '"acknowledged": 7' in applied.stdout
@@ -71,7 +81,9 @@ def test_bundle_at_the_wrong_hub_and_forged_acks(
     assert wrong.returncode == 1 and "not enrolled at this hub" in wrong.stdout
     assert not list(drive.glob("*.acks.json"))
     # an acknowledgement file not signed by our hub is ignored
-    (drive / "x.ksb.acks.json").write_text('{"body": {"kiosk_id": "K07", "results": []}, "mac": "AAAA"}')
+    (drive / "x.ksb.acks.json").write_text(
+        '{"body": {"kiosk_id": "K07", "results": []}, "mac": "AAAA"}'
+    )
     applied = kiosk_cli("sync", "import-acks", str(drive), "--json")
     assert applied.returncode == 1 and "not signed" in applied.stdout
     assert status(kiosk_db)["pending"] == 2

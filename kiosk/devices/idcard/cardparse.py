@@ -19,7 +19,13 @@ TEXT_SIZE = 256
 PHOTO_SIZE = 1024
 LONG_TERM = "长期"
 TYPE_OFFSET = 248
-TYPE_MARKS = {" ": "resident", "\x00": "resident", "J": "gat", "I": "foreign_2017", "Y": "foreign_2023"}
+TYPE_MARKS = {
+    " ": "resident",
+    "\x00": "resident",
+    "J": "gat",
+    "I": "foreign_2017",
+    "Y": "foreign_2023",
+}
 MARK_OF = {"resident": " ", "gat": "J", "foreign_2017": "I", "foreign_2023": "Y"}
 
 # field -> (byte offset, byte size) in the text block
@@ -135,7 +141,9 @@ def _check_number(card_type: str, number: str) -> None:
         raise _bad("证件号码校验失败", "the card number fails its check")
 
 
-def build_text(card: IdentityCard, sex_code: str | None = None, nation_code: str | None = None) -> bytes:
+def build_text(
+    card: IdentityCard, sex_code: str | None = None, nation_code: str | None = None
+) -> bytes:
     """The 256-byte text block a card of this record holds (for the simulator and tests)."""
     values: dict[str, str] = {
         "name": card.name,

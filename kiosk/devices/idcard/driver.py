@@ -145,7 +145,7 @@ class ReaderDriver:
     def _error(self, st: status.Status) -> None:
         if self._last_error != st.name:  # once per new error, not every poll
             self._last_error = st.name
-            log.warning("reader error %s", st.name)
+            log.info("reader error %s", st.name)
             self._emit(ReaderError(st.name, st.message, st.sw3))
 
     def _connect(self) -> None:
@@ -209,8 +209,8 @@ class ReaderDriver:
         elif found.sw3 == 0x80:
             if self._present is not None:
                 self._check_presence()
-            elif self._last_error in (status.NO_CARD_IN_TIME.name, "sam_self_test", "sam_not_authorised"):
-                pass
+            else:
+                self._card_failures = 0
         else:
             self._error(status.lookup(found.sw3))
             if status.lookup(found.sw3).kind == "sam":
@@ -240,7 +240,7 @@ class ReaderDriver:
         cfg = self.config
         selected = self._link.exchange(codec.SELECT_CARD, cfg.find_timeout)
         if selected.sw3 != 0x90:
-            return True
+            return self._card_failed(status.lookup(selected.sw3))
         sent = time.monotonic()
         reply = self._link.exchange(codec.READ_BASE, cfg.read_timeout)
         st = status.lookup(reply.sw3)
@@ -251,9 +251,8 @@ class ReaderDriver:
                 return self._card_failed(status.BAD_CARD_DATA)
             self._got(card, found_at, time.monotonic() - sent)
             return False
-        if st.name == "read_failed":  # lifted mid-read: not worth a message, just read again
+        if st.name == "read_failed":  # lifted mid-read: read again from find before saying anything
             log.info("card moved during the read; trying again")
-            return True
         if st.kind == "sam":
             self._error(st)
             return False
@@ -277,5 +276,6 @@ class ReaderDriver:
         if self._present is not None:
             self._emit(CardRemoved())  # swapped for another card between two polls
         self._present = card
-        self._read_at = self._reminded_at = now
+        self._read_at = now
+        self._reminded_at = now - self.config.still_present_every  # first reminder on the next poll
         self._emit(CardRead(card, found_at, seconds))

@@ -8,16 +8,27 @@ command (SW3 10/11) is retried by sending again. Port trouble becomes
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
 import serial
+
+try:
+    import termios
+
+    _TERMIOS_ERRORS: tuple[type[BaseException], ...] = (termios.error,)
+except ImportError:  # Windows
+    _TERMIOS_ERRORS = ()
 
 from kiosk import logs
 from kiosk.devices.errors import DeviceNotFoundError, DeviceTimeoutError
 from kiosk.devices.idcard import codec, status
 
 log = logs.get("devices")
+# a pty or USB adapter that vanished fails in any of these ways
+PORT_ERRORS: tuple[type[BaseException], ...] = (serial.SerialException, OSError, *_TERMIOS_ERRORS)
+_PORT_OR_VALUE_ERRORS: tuple[type[BaseException], ...] = (*PORT_ERRORS, ValueError)
 BAUD_RATES = (115200, 57600, 38400, 19200, 9600)
 _READ_SLICE = 0.05  # longest blocking read, so stop() is noticed quickly without spinning
 
@@ -45,23 +56,25 @@ class ReaderLink:
 
     def open(self, baud: int) -> None:
         try:
-            self._port = serial.serial_for_url(self.url, baudrate=baud or BAUD_RATES[0], timeout=_READ_SLICE)
-        except (serial.SerialException, OSError, ValueError) as exc:
-            raise DeviceNotFoundError(status.NOT_FOUND.zh, status.NOT_FOUND.en, code=status.NOT_FOUND.name) from exc
+            self._port = serial.serial_for_url(
+                self.url, baudrate=baud or BAUD_RATES[0], timeout=_READ_SLICE
+            )
+        except _PORT_OR_VALUE_ERRORS as exc:
+            raise DeviceNotFoundError(
+                status.NOT_FOUND.zh, status.NOT_FOUND.en, code=status.NOT_FOUND.name
+            ) from exc
 
     def close(self) -> None:
         port, self._port = self._port, None
         if port is not None:
-            try:
+            with contextlib.suppress(*PORT_ERRORS):  # it is already gone
                 port.close()
-            except (serial.SerialException, OSError):
-                pass  # it is already gone
 
     def set_baud(self, baud: int) -> None:
         assert self._port is not None
         try:
             self._port.baudrate = baud
-        except (serial.SerialException, OSError, ValueError) as exc:
+        except _PORT_OR_VALUE_ERRORS as exc:
             raise _lost(exc) from exc
 
     def exchange(self, cmd: tuple[int, int], timeout: float, data: bytes = b"") -> codec.Response:
@@ -73,8 +86,15 @@ class ReaderLink:
             reply = self._attempt(frame, timeout)
             if reply is not None and reply.sw3 not in (0x10, 0x11):
                 return reply
-            log.debug("garbled exchange %02X %02X (attempt %d), sending again", cmd[0], cmd[1], attempt + 1)
-        raise DeviceTimeoutError(status.BAD_FRAME.zh, status.BAD_FRAME.en, code=status.BAD_FRAME.name)
+            log.debug(
+                "garbled exchange %02X %02X (attempt %d), sending again",
+                cmd[0],
+                cmd[1],
+                attempt + 1,
+            )
+        raise DeviceTimeoutError(
+            status.BAD_FRAME.zh, status.BAD_FRAME.en, code=status.BAD_FRAME.name
+        )
 
     def _attempt(self, frame: bytes, timeout: float) -> codec.Response | None:
         port = self._port
@@ -99,7 +119,7 @@ class ReaderLink:
                     return None  # a garbled frame and nothing after it: ask again now
         except codec.CodecError:
             return None
-        except (serial.SerialException, OSError) as exc:
+        except PORT_ERRORS as exc:
             raise _lost(exc) from exc
         raise DeviceTimeoutError(status.TIMEOUT.zh, status.TIMEOUT.en, code=status.TIMEOUT.name)
 

@@ -74,6 +74,12 @@ class ReaderModel:
         with self._lock:
             self._card = None
 
+    def power_cycle(self) -> None:
+        """Plugged in again: a card lying there is seen afresh."""
+        with self._lock:
+            if self._card:
+                self._card = _CardState(self._card.card)
+
     @property
     def card(self) -> IdentityCard | None:
         with self._lock:
@@ -112,7 +118,11 @@ class ReaderModel:
         if key == codec.SAM_ID:
             return t.command, 0x90, SAM_NUMBER
         if cmd.cmd == codec.SET_BAUD:
-            return (t.command, 0x90, b"") if cmd.para in codec.BAUD_PARAMS.values() else (t.command, 0x21, b"")
+            return (
+                (t.command, 0x90, b"")
+                if cmd.para in codec.BAUD_PARAMS.values()
+                else (t.command, 0x21, b"")
+            )
         card = self._card
         if key == codec.FIND_CARD:
             if card is None or card.halted or "no_card" in self.faults:

@@ -114,6 +114,7 @@ class SimulatedReader:
         self._in_thread(self._close_pty)
 
     def replug(self) -> None:
+        self.model.power_cycle()
         self._in_thread(self._open_pty)
 
     def _in_thread(self, action: Callable[[], None]) -> None:
@@ -225,7 +226,9 @@ class SimulatedReader:
             piece = data[pos : pos + size]
             try:
                 written = os.write(self._master, piece)
-            except OSError:  # the pty is full or gone: like a UART nobody listens to, bytes are lost
+            except (
+                OSError
+            ):  # the pty is full or gone: like a UART nobody listens to, bytes are lost
                 written = len(piece)
             pos += written
             self.bytes_sent += written

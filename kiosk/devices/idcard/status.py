@@ -40,33 +40,149 @@ _TABLE: tuple[Status, ...] = (
     Status(0x9F, "card_found", "ok", "已找到证件。", "Card found."),
     Status(0x91, "no_content", "none", "证件上没有该项内容。", "The card holds no such item."),
     Status(0x80, "no_card", "no_card", "未放置证件。", "No card on the reader."),
-    Status(0x81, "select_failed", "card", "选卡失败。" + _PLEASE_AGAIN_ZH, "The card could not be selected. " + _PLEASE_AGAIN_EN),
-    Status(0x41, "read_failed", "card", "读卡失败,证件可能被移动。" + _PLEASE_AGAIN_ZH, "Reading failed; the card may have moved. " + _PLEASE_AGAIN_EN),
-    Status(0x40, "unknown_card", "card", "无法识别的证件类型,请放置身份证或居住证。", "This card type is not recognised; please use an ID card or residence permit."),
-    Status(0x31, "card_auth_sam", "card", "证件认证机具失败。" + _PLEASE_AGAIN_ZH, "The card failed to authenticate the reader. " + _PLEASE_AGAIN_EN),
-    Status(0x32, "sam_auth_card", "card", "机具认证证件失败,证件可能已损坏或非真实证件。" + _STAFF_ZH, "The reader failed to authenticate the card; it may be damaged or not genuine. " + _STAFF_EN),
-    Status(0x33, "verify_failed", "card", "证件信息验证错误。" + _STAFF_ZH, "The card's information failed verification. " + _STAFF_EN),
-    Status(0x47, "random_failed", "card", "取随机数失败。" + _PLEASE_AGAIN_ZH, "The reader could not get a random number from the card. " + _PLEASE_AGAIN_EN),
-    Status(0x10, "bad_checksum", "host", "读卡器收到的数据校验和错误。", "The reader received data with a wrong checksum."),
-    Status(0x11, "bad_length", "host", "读卡器收到的数据长度错误。", "The reader received data of a wrong length."),
-    Status(0x21, "bad_command", "host", "读卡器不接受该命令。", "The reader does not accept this command."),
-    Status(0x23, "not_permitted", "host", "读卡器拒绝了越权操作。", "The reader refused an operation that is not permitted."),
-    Status(0x24, "unrecognised", "host", "读卡器报告未知错误。", "The reader reported an unknown error."),
-    Status(0x60, "sam_self_test", "sam", "读卡器安全模块自检失败,暂不能读卡。" + _STAFF_ZH, "The reader's security module failed its self-test and cannot read cards. " + _STAFF_EN),
-    Status(0x66, "sam_not_authorised", "sam", "读卡器安全模块未经授权,不能使用。" + _STAFF_ZH, "The reader's security module is not authorised. " + _STAFF_EN),
-    Status(0xFF, "comm_fault", "host", "读卡器通信故障。", "The reader reported a communication fault."),
+    Status(
+        0x81,
+        "select_failed",
+        "card",
+        "选卡失败。" + _PLEASE_AGAIN_ZH,
+        "The card could not be selected. " + _PLEASE_AGAIN_EN,
+    ),
+    Status(
+        0x41,
+        "read_failed",
+        "card",
+        "读卡失败,证件可能被移动。" + _PLEASE_AGAIN_ZH,
+        "Reading failed; the card may have moved. " + _PLEASE_AGAIN_EN,
+    ),
+    Status(
+        0x40,
+        "unknown_card",
+        "card",
+        "无法识别的证件类型,请放置身份证或居住证。",
+        "This card type is not recognised; please use an ID card or residence permit.",
+    ),
+    Status(
+        0x31,
+        "card_auth_sam",
+        "card",
+        "证件认证机具失败。" + _PLEASE_AGAIN_ZH,
+        "The card failed to authenticate the reader. " + _PLEASE_AGAIN_EN,
+    ),
+    Status(
+        0x32,
+        "sam_auth_card",
+        "card",
+        "机具认证证件失败,证件可能已损坏或非真实证件。" + _STAFF_ZH,
+        "The reader failed to authenticate the card; it may be damaged or not genuine. "
+        + _STAFF_EN,
+    ),
+    Status(
+        0x33,
+        "verify_failed",
+        "card",
+        "证件信息验证错误。" + _STAFF_ZH,
+        "The card's information failed verification. " + _STAFF_EN,
+    ),
+    Status(
+        0x47,
+        "random_failed",
+        "card",
+        "取随机数失败。" + _PLEASE_AGAIN_ZH,
+        "The reader could not get a random number from the card. " + _PLEASE_AGAIN_EN,
+    ),
+    Status(
+        0x10,
+        "bad_checksum",
+        "host",
+        "读卡器收到的数据校验和错误。",
+        "The reader received data with a wrong checksum.",
+    ),
+    Status(
+        0x11,
+        "bad_length",
+        "host",
+        "读卡器收到的数据长度错误。",
+        "The reader received data of a wrong length.",
+    ),
+    Status(
+        0x21,
+        "bad_command",
+        "host",
+        "读卡器不接受该命令。",
+        "The reader does not accept this command.",
+    ),
+    Status(
+        0x23,
+        "not_permitted",
+        "host",
+        "读卡器拒绝了越权操作。",
+        "The reader refused an operation that is not permitted.",
+    ),
+    Status(
+        0x24,
+        "unrecognised",
+        "host",
+        "读卡器报告未知错误。",
+        "The reader reported an unknown error.",
+    ),
+    Status(
+        0x60,
+        "sam_self_test",
+        "sam",
+        "读卡器安全模块自检失败,暂不能读卡。" + _STAFF_ZH,
+        "The reader's security module failed its self-test and cannot read cards. " + _STAFF_EN,
+    ),
+    Status(
+        0x66,
+        "sam_not_authorised",
+        "sam",
+        "读卡器安全模块未经授权,不能使用。" + _STAFF_ZH,
+        "The reader's security module is not authorised. " + _STAFF_EN,
+    ),
+    Status(
+        0xFF, "comm_fault", "host", "读卡器通信故障。", "The reader reported a communication fault."
+    ),
 )
 
 # host-side conditions (no wire code)
 TIMEOUT = Status(None, "timeout", "host", "读卡器没有应答。", "The card reader did not answer.")
-BAD_FRAME = Status(None, "bad_frame", "host", "读卡器的应答已损坏。", "The card reader's answer was garbled.")
-LOST = Status(None, "reader_lost", "host", "读卡器已断开,正在重新连接。" + _STAFF_ZH, "The card reader was disconnected; reconnecting. " + _STAFF_EN)
-NOT_FOUND = Status(None, "reader_not_found", "host", "找不到读卡器,请检查连接。", "The card reader was not found; please check its cable.")
-BAD_CARD_DATA = Status(None, "bad_card_data", "card", "证件信息无法识别。" + _PLEASE_AGAIN_ZH, "The card's information could not be understood. " + _PLEASE_AGAIN_EN)
-NO_CARD_IN_TIME = Status(None, "no_card_in_time", "no_card", "在规定时间内没有放置证件。", "No card was placed in time.")
+BAD_FRAME = Status(
+    None, "bad_frame", "host", "读卡器的应答已损坏。", "The card reader's answer was garbled."
+)
+LOST = Status(
+    None,
+    "reader_lost",
+    "host",
+    "读卡器已断开,正在重新连接。" + _STAFF_ZH,
+    "The card reader was disconnected; reconnecting. " + _STAFF_EN,
+)
+NOT_FOUND = Status(
+    None,
+    "reader_not_found",
+    "host",
+    "找不到读卡器,请检查连接。",
+    "The card reader was not found; please check its cable.",
+)
+BAD_CARD_DATA = Status(
+    None,
+    "bad_card_data",
+    "card",
+    "证件信息无法识别。" + _PLEASE_AGAIN_ZH,
+    "The card's information could not be understood. " + _PLEASE_AGAIN_EN,
+)
+NO_CARD_IN_TIME = Status(
+    None, "no_card_in_time", "no_card", "在规定时间内没有放置证件。", "No card was placed in time."
+)
 
 BY_CODE: dict[int, Status] = {s.sw3: s for s in _TABLE if s.sw3 is not None}
-HOST_SIDE: tuple[Status, ...] = (TIMEOUT, BAD_FRAME, LOST, NOT_FOUND, BAD_CARD_DATA, NO_CARD_IN_TIME)
+HOST_SIDE: tuple[Status, ...] = (
+    TIMEOUT,
+    BAD_FRAME,
+    LOST,
+    NOT_FOUND,
+    BAD_CARD_DATA,
+    NO_CARD_IN_TIME,
+)
 
 
 def lookup(sw3: int) -> Status:

@@ -177,7 +177,9 @@ class ReviewPage(QWidget):
         again = self.current is not None and self.current.summary.id == summary.id
         with self.ctx.factory.begin() as session:
             detail = review.open_detail(session, self.account.actor, summary.id, record=not again)
-        self.table.item(rows[0].row(), COLUMNS.index("status")).setText(status_text(detail.summary.status))
+        self.table.item(rows[0].row(), COLUMNS.index("status")).setText(
+            status_text(detail.summary.status)
+        )
         self._show_detail(detail)
 
     # -- detail ----------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from kiosk.ui.supervisor.settings_page import SettingsPage
 from kiosk.ui.supervisor.staff_page import StaffPage
 from kiosk.ui.supervisor.sync_page import SyncPage
 from kiosk.ui.supervisor.texts import language, set_language, tr
-from kiosk.workflows import counter_tools, staff
+from kiosk.workflows import audit_trail, counter_tools, staff
 
 ACTIVITY = {
     QEvent.Type.MouseButtonPress,
@@ -125,6 +125,9 @@ class SupervisorArea(QWidget):
             return
         with self.ctx.factory.begin() as session:
             staff.logout(session, self.account, reason)
+            audit_trail.push_head(
+                session, self.account.actor
+            )  # the hub learns how long the chain is
         self.account = None
         self.idle.stop()
         app = QApplication.instance()

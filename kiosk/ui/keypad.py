@@ -1,0 +1,242 @@
+"""The on-screen keyboard: digits, letters, and pinyin for Chinese, drawn as big Qt widgets.
+
+Qt Virtual Keyboard works offscreen but opens its own top-level window and logs a warning under
+the offscreen platform, so the kiosk draws its own keys. Chinese is entered by pinyin: letters
+collect in a composition line, the candidate bar shows characters for the first syllable (most
+frequent first, from resources/data/pinyin.tsv); tapping one enters it and consumes that
+syllable. Nothing is learnt or stored: there is no user dictionary to clear between visits.
+
+Every character goes to the target field as a real ``QKeyEvent``, so the application-wide
+counter sees on-screen and physical typing the same way. Keys never take focus.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from kiosk import resources
+from kiosk.ui.texts import tr
+
+LETTER_ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
+PAGE = 8
+
+
+@cache
+def pinyin_table() -> dict[str, str]:
+    table = {}
+    for line in resources.path("data", "pinyin.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            syllable, chars = line.split("\t")
+            table[syllable] = chars
+    return table
+
+
+def split_first(composition: str) -> tuple[str, str]:
+    """The longest leading syllable of the composition, and the rest (``zhangsan`` → zhang, san)."""
+    table = pinyin_table()
+    for end in range(min(6, len(composition)), 0, -1):
+        if composition[:end] in table:
+            return composition[:end], composition[end:]
+    return composition, ""
+
+
+def candidates(composition: str) -> str:
+    """Characters for the first syllable; a partial syllable offers every syllable it begins."""
+    table = pinyin_table()
+    first, _rest = split_first(composition)
+    if first in table:
+        return table[first]
+    merged = "".join(chars for syl, chars in sorted(table.items()) if syl.startswith(first))
+    return merged
+
+
+def _key(text: str, name: str = "key") -> QPushButton:
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setProperty("keyboardKey", True)  # not a "tap" for the walkthrough counts
+    button.setAutoRepeat(name == "key" and text == "⌫")
+    return button
+
+
+class Keypad(QWidget):
+    """Keys for one target field. ``mode``: digits, letters (A-Z, 0-9) or text (pinyin + ABC)."""
+
+    modeChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("keypad")
+        self.target: QLineEdit | None = None
+        self.mode = "digits"
+        self.chinese = True
+        self.composition = ""
+        self.page = 0
+        self.box = QVBoxLayout(self)
+        self.box.setContentsMargins(8, 8, 8, 8)
+        self.box.setSpacing(8)
+        self.inner: QWidget | None = None
+
+    def set_target(self, field: QLineEdit | None) -> None:
+        self.target = field
+        self.composition = ""
+        mode = str(field.property("keypad") or "text") if field is not None else "digits"
+        self.set_mode(mode)
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.composition, self.page = "", 0
+        self._rebuild()
+        self.modeChanged.emit(mode)
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        if self.inner is not None:
+            self.inner.hide()
+            self.inner.deleteLater()
+        self.inner = QWidget(self)
+        layout = QVBoxLayout(self.inner)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        if self.mode == "digits":
+            layout.addLayout(self._digits())
+        else:
+            if self.mode == "text" and self.chinese:
+                layout.addLayout(self._candidate_bar())
+            layout.addLayout(self._letters())
+        self.box.addWidget(self.inner)
+
+    def _digits(self) -> QGridLayout:
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        for n, label in enumerate("123456789"):
+            b = _key(label)
+            b.clicked.connect(lambda _=False, t=label: self.type_text(t))
+            grid.addWidget(b, n // 3, n % 3)
+        clear = _key(tr("key.clear"))
+        clear.clicked.connect(self.clear_target)
+        zero = _key("0")
+        zero.clicked.connect(lambda: self.type_text("0"))
+        back = _key("⌫")
+        back.clicked.connect(self.backspace)
+        for col, b in enumerate((clear, zero, back)):
+            grid.addWidget(b, 3, col)
+        for b in self.inner.findChildren(QPushButton) if self.inner else []:
+            b.setMinimumSize(120, 72)
+        return grid
+
+    def _letters(self) -> QVBoxLayout:
+        rows = QVBoxLayout()
+        rows.setSpacing(8)
+        for n, row in enumerate(LETTER_ROWS):
+            line = QHBoxLayout()
+            line.setSpacing(8)
+            line.addStretch(1)
+            for ch in row:
+                b = _key(ch)
+                b.clicked.connect(lambda _=False, c=ch: self.press(c))
+                line.addWidget(b)
+            if n == 3:
+                back = _key("⌫")
+                back.setMinimumWidth(110)
+                back.clicked.connect(self.backspace)
+                line.addWidget(back)
+            line.addStretch(1)
+            rows.addLayout(line)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(8)
+        if self.mode == "text":
+            switch = _key(tr("key.to_abc") if self.chinese else tr("key.to_pinyin"))
+            switch.setMinimumWidth(150)
+            switch.clicked.connect(self.toggle_chinese)
+            bottom.addWidget(switch)
+        for extra in ("-", "#"):
+            b = _key(extra)
+            b.clicked.connect(lambda _=False, c=extra: self.type_text(c))
+            bottom.addWidget(b)
+        space = _key(tr("key.space"))
+        space.setMinimumWidth(300)
+        space.clicked.connect(lambda: self.type_text(" "))
+        bottom.addWidget(space, 1)
+        clear = _key(tr("key.clear"))
+        clear.setMinimumWidth(130)
+        clear.clicked.connect(self.clear_target)
+        bottom.addWidget(clear)
+        rows.addLayout(bottom)
+        return rows
+
+    def _candidate_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        shown = QLabel(self.composition or tr("key.pinyin_hint"))
+        shown.setObjectName("note" if not self.composition else "value")
+        shown.setMinimumWidth(170)
+        bar.addWidget(shown)
+        chars = candidates(self.composition) if self.composition else ""
+        start = self.page * PAGE
+        for ch in chars[start : start + PAGE]:
+            b = _key(ch, "candidate")
+            b.clicked.connect(lambda _=False, c=ch: self.choose(c))
+            bar.addWidget(b)
+        bar.addStretch(1)
+        if len(chars) > start + PAGE:
+            more = _key(tr("key.more"), "candidate")
+            more.clicked.connect(self.next_page)
+            bar.addWidget(more)
+        return bar
+
+    # -- typing ------------------------------------------------------------------------------------
+
+    def press(self, ch: str) -> None:
+        """A letter key: into the pinyin composition in Chinese mode, else straight to the field."""
+        if self.mode == "text" and self.chinese and ch.isalpha():
+            self.composition += ch.lower()
+            self.page = 0
+            self._rebuild()
+        else:
+            self.type_text(ch)
+
+    def choose(self, ch: str) -> None:
+        _first, rest = split_first(self.composition)
+        self.type_text(ch)
+        self.composition, self.page = rest, 0
+        self._rebuild()
+
+    def next_page(self) -> None:
+        self.page += 1
+        self._rebuild()
+
+    def toggle_chinese(self) -> None:
+        self.chinese = not self.chinese
+        self.composition = ""
+        self._rebuild()
+
+    def type_text(self, text: str) -> None:
+        if self.target is None:
+            return
+        for ch in text:
+            self._send(Qt.Key.Key_unknown if not ch.isdigit() else Qt.Key(ord(ch)), ch)
+
+    def backspace(self) -> None:
+        if self.composition:
+            self.composition = self.composition[:-1]
+            self._rebuild()
+            return
+        self._send(Qt.Key.Key_Backspace, "")
+
+    def clear_target(self) -> None:
+        self.composition = ""
+        if self.target is not None:
+            self.target.clear()
+        if self.mode == "text":
+            self._rebuild()
+
+    def _send(self, key: Qt.Key, text: str) -> None:
+        assert self.target is not None
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(self.target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text))
