@@ -56,15 +56,22 @@ def main() -> None:
         print(f"build: {time.perf_counter() - started:.1f} s")
     total, count = size_of(DIST)
     print(f"bundle: {total / 2**20:.0f} MiB in {count} files ({DIST})")
-    parts = sorted(((size_of(p)[0] if p.is_dir() else p.lstat().st_size, p.name) for p in (DIST / "_internal").iterdir()),
-                   reverse=True)[:6]
+    parts = sorted(
+        (
+            (size_of(p)[0] if p.is_dir() else p.lstat().st_size, p.name)
+            for p in (DIST / "_internal").iterdir()
+        ),
+        reverse=True,
+    )[:6]
     print("biggest: " + ", ".join(f"{name} {size / 2**20:.0f} MiB" for size, name in parts))
     with tempfile.TemporaryDirectory() as tmp:
         for label, command in COMMANDS.items():
             home = Path(tmp) / label.replace(" ", "_")
             first = timed(executable, command, home)
             warm = [timed(executable, command, home) for _ in range(args.runs)]
-            print(f"start {label:<18} first {first:5.2f} s   warm median {statistics.median(warm):5.2f} s")
+            print(
+                f"start {label:<18} first {first:5.2f} s   warm median {statistics.median(warm):5.2f} s"
+            )
 
 
 if __name__ == "__main__":

@@ -33,8 +33,16 @@ def ensure_bundle(timeout: float = 900) -> tuple[Path, bool]:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if is_current():
             return EXECUTABLE, False
-        done = subprocess.run([str(REPO / "installer" / "build")], cwd=REPO, capture_output=True, text=True,
-                              timeout=timeout, check=False)
+        done = subprocess.run(
+            [str(REPO / "installer" / "build")],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         if done.returncode != 0 or not is_current():
-            raise RuntimeError(f"installer/build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+            raise RuntimeError(
+                f"installer/build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+            )
         return EXECUTABLE, True

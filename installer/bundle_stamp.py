@@ -23,13 +23,16 @@ def fingerprint(repo: Path = REPO) -> str:
     files = [repo / name for name in INPUTS]
     for tree in TREES:
         files += sorted(
-            p for p in (repo / tree).rglob("*")
+            p
+            for p in (repo / tree).rglob("*")
             if p.is_file() and not SKIP_PARTS.intersection(p.parts) and p.suffix != ".pyc"
         )
     for path in files:
         digest.update(str(path.relative_to(repo)).encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    packages = sorted(
+        f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()
+    )
     digest.update("\n".join(packages).encode())
     digest.update(sys.version.encode())
     return digest.hexdigest()

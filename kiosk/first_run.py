@@ -40,7 +40,10 @@ def serial_ports() -> list[Device]:
     from serial.tools import list_ports
 
     ports = sorted(list_ports.comports(), key=lambda p: (p.vid is None, p.device))
-    return [Device(p.device, f"{p.device} — {p.description}" if p.description != "n/a" else p.device) for p in ports]
+    return [
+        Device(p.device, f"{p.device} — {p.description}" if p.description != "n/a" else p.device)
+        for p in ports
+    ]
 
 
 def cameras(max_index: int = 4) -> list[Device]:
@@ -54,7 +57,10 @@ def cameras(max_index: int = 4) -> list[Device]:
         cap = cv2.VideoCapture(index)
         try:
             if cap.isOpened() and cap.read()[0]:
-                width, height = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+                width, height = (
+                    int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
+                    int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+                )
                 found.append(Device(str(index), f"camera {index} ({width}×{height})"))
         finally:
             cap.release()
@@ -101,7 +107,9 @@ class SetupAnswers:
 
 def check_settings(answers: SetupAnswers) -> None:
     """Refuse values the config schema refuses (raises ``ConfigError`` naming the key)."""
-    Config({}).with_values(**{key.replace(".", "__"): value for key, value in answers.settings().items()})
+    Config({}).with_values(
+        **{key.replace(".", "__"): value for key, value in answers.settings().items()}
+    )
 
 
 def needs_admin() -> bool:
@@ -118,7 +126,9 @@ def create_admin(answers: SetupAnswers) -> None:
     from kiosk.workflows import staff
 
     with open_database()() as session, session.begin():
-        staff.add_first_admin(session, answers.admin_username, answers.admin_name, answers.admin_pin)
+        staff.add_first_admin(
+            session, answers.admin_username, answers.admin_name, answers.admin_pin
+        )
 
 
 def enrol(answers: SetupAnswers, config: Config) -> str:

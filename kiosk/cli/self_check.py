@@ -16,7 +16,9 @@ def register(subparsers: Any) -> None:
     )
     add_json(p)
     # --demo may also come before the subcommand (`kiosk --demo self-check`): same meaning
-    p.add_argument("--demo", action="store_true", dest="check_demo", help="the simulators are the devices")
+    p.add_argument(
+        "--demo", action="store_true", dest="check_demo", help="the simulators are the devices"
+    )
     p.set_defaults(handler=_self_check)
 
 
@@ -31,7 +33,9 @@ def _self_check(args: argparse.Namespace) -> int:
         report = {
             "ok": False,
             "demo": demo,
-            "checks": [{"name": "config", "ok": False, "detail": f"配置文件有误 / {exc}", "needed": True}],
+            "checks": [
+                {"name": "config", "ok": False, "detail": f"配置文件有误 / {exc}", "needed": True}
+            ],
         }
         emit(report, args.json, _as_text(report))
         return 1

@@ -40,7 +40,9 @@ def all_checks() -> list[Check]:
     ]
 
 
-def run(config: Config | None = None, demo: bool = False, checks: Iterable[Check] | None = None) -> dict[str, Any]:
+def run(
+    config: Config | None = None, demo: bool = False, checks: Iterable[Check] | None = None
+) -> dict[str, Any]:
     """Run the checks (one that raises becomes a failed result) and build the report."""
     ctx = Context(config or Config.load(), demo)
     results: list[CheckResult] = []
@@ -50,8 +52,14 @@ def run(config: Config | None = None, demo: bool = False, checks: Iterable[Check
             outcome = check(ctx)
         except Exception as exc:  # one broken part must not hide the others
             _log.exception("self-check %s raised", name)
-            outcome = CheckResult(name, False, f"检查出错 / check failed: {type(exc).__name__}: {exc}")
+            outcome = CheckResult(
+                name, False, f"检查出错 / check failed: {type(exc).__name__}: {exc}"
+            )
         results.extend(outcome if isinstance(outcome, list) else [outcome])
     ok = all(r.ok for r in results if r.needed)
-    _log.info("self-check %s: %s", "passed" if ok else "failed", ", ".join(r.name for r in results if not r.ok) or "all ok")
+    _log.info(
+        "self-check %s: %s",
+        "passed" if ok else "failed",
+        ", ".join(r.name for r in results if not r.ok) or "all ok",
+    )
     return {"ok": ok, "demo": demo, "checks": [r.as_json() for r in results]}

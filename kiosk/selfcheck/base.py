@@ -31,4 +31,6 @@ Check = Callable[[Context], "CheckResult | list[CheckResult]"]
 
 def missing_part(name: str, module: str, exc: ImportError) -> CheckResult:
     """A part of the kiosk is not in this build (yet): fail, and say which part."""
-    return CheckResult(name, False, f"本版本缺少该部件 / part missing from this build: {module} ({exc})")
+    return CheckResult(
+        name, False, f"本版本缺少该部件 / part missing from this build: {module} ({exc})"
+    )

@@ -32,7 +32,10 @@ def probe(ctx: Context) -> CheckResult:
     elif not source:
         return CheckResult("camera", False, "未配置摄像头 / camera.source is empty")
     else:
-        camera, what = CaptureWorker(source, on_frame, width=width, height=height, reconnect_delay=0.5), f"camera {source}"
+        camera, what = (
+            CaptureWorker(source, on_frame, width=width, height=height, reconnect_delay=0.5),
+            f"camera {source}",
+        )
     # a missing camera is this check's answer, not news for stderr on every retry
     cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
     camera.start()
@@ -41,6 +44,8 @@ def probe(ctx: Context) -> CheckResult:
     finally:
         camera.stop()
     if not arrived:
-        return CheckResult("camera", False, f"摄像头无画面 / no frame from {what} within {FRAME_TIMEOUT:.0f} s")
+        return CheckResult(
+            "camera", False, f"摄像头无画面 / no frame from {what} within {FRAME_TIMEOUT:.0f} s"
+        )
     w, h = got[0]
     return CheckResult("camera", True, f"摄像头正常 / {what} gives {w}×{h} frames")

@@ -41,8 +41,12 @@ def check_printers(ctx: Context) -> list[CheckResult]:
     except ImportError as exc:
         return [missing_part("printers", "kiosk.devices.printers", exc)]
     return [
-        printer_status(f"printer.{role}", "folder" if ctx.demo else str(ctx.config[f"printer.{role}"]),
-                       int(ctx.config["printer.escpos_baud"]), factory)
+        printer_status(
+            f"printer.{role}",
+            "folder" if ctx.demo else str(ctx.config[f"printer.{role}"]),
+            int(ctx.config["printer.escpos_baud"]),
+            factory,
+        )
         for role in ("form", "receipt")
     ]
 
@@ -58,11 +62,15 @@ def printer_status(name: str, spec: str, baud: int, factory: Any) -> CheckResult
     status = printer.status()
     if not status.ready:
         message = STAFF.get(status.problem or "error", STAFF["error"])
-        return CheckResult(name, False, f"{message.zh} / {printer.name}: {status.detail or message.en}")
+        return CheckResult(
+            name, False, f"{message.zh} / {printer.name}: {status.detail or message.en}"
+        )
     if isinstance(printer, FolderPrinter):
         problem = _unwritable(printer.folder)
         if problem:
-            return CheckResult(name, False, f"打印文件夹不可写 / cannot write to {printer.folder}: {problem}")
+            return CheckResult(
+                name, False, f"打印文件夹不可写 / cannot write to {printer.folder}: {problem}"
+            )
     return CheckResult(name, True, f"打印机就绪 / {printer.name} ready")
 
 

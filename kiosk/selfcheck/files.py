@@ -24,7 +24,11 @@ def check_fonts_pdf(ctx: Context) -> CheckResult:
     """The printed form and slip are drawn with reportlab: the shipped font must load and cover CJK."""
     fonts = cjk_fonts()
     if not fonts:
-        return CheckResult("fonts.pdf", False, f"未找到随附的中文字体 / no TrueType font in {resources.path('fonts')}")
+        return CheckResult(
+            "fonts.pdf",
+            False,
+            f"未找到随附的中文字体 / no TrueType font in {resources.path('fonts')}",
+        )
     from reportlab.pdfbase.ttfonts import TTFont
 
     problems, covering = [], []
@@ -41,14 +45,18 @@ def check_fonts_pdf(ctx: Context) -> CheckResult:
     if problems:
         return CheckResult("fonts.pdf", False, "打印字体不可用 / " + "; ".join(problems))
     names = ", ".join(p.name for p in fonts)
-    return CheckResult("fonts.pdf", True, f"打印字体可用 / reportlab loads {names}; CJK in {covering[0]}")
+    return CheckResult(
+        "fonts.pdf", True, f"打印字体可用 / reportlab loads {names}; CJK in {covering[0]}"
+    )
 
 
 def translation_files() -> list[Path]:
     folder = resources.path("translations")
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".qm", ".json", ".toml"))
+    return sorted(
+        p for p in folder.rglob("*") if p.is_file() and p.suffix in (".qm", ".json", ".toml")
+    )
 
 
 def load_translation(path: Path) -> str | None:
@@ -65,14 +73,22 @@ def load_translation(path: Path) -> str | None:
         data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return str(exc)
-    return None if data else "empty"
+    if not data:
+        return "empty"
+    # a catalogue of {key: {zh, en}} entries (kiosk/ui/texts.py): every entry needs both languages
+    lacking = [
+        k for k, v in data.items() if isinstance(v, dict) and not (v.get("zh") and v.get("en"))
+    ]
+    return f"{len(lacking)} entries lack zh or en, e.g. {lacking[0]}" if lacking else None
 
 
 def check_translations(ctx: Context) -> CheckResult:
     files = translation_files()
     if not files:
         return CheckResult(
-            "translations", False, f"未找到翻译文件 / no translation files in {resources.path('translations')}"
+            "translations",
+            False,
+            f"未找到翻译文件 / no translation files in {resources.path('translations')}",
         )
     problems = [f"{p.name}: {err}" for p in files if (err := load_translation(p))]
     if problems:

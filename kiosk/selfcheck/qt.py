@@ -14,5 +14,8 @@ def check_qt(ctx: Context) -> list[CheckResult]:
         return [missing_part("qt", "kiosk.ui.qt_selfcheck", exc)]
     return [
         CheckResult(name, ok, detail)
-        for name, ok, detail in (qt_selfcheck.font_check(cjk_fonts()), qt_selfcheck.platform_check())
+        for name, ok, detail in (
+            qt_selfcheck.font_check(cjk_fonts()),
+            qt_selfcheck.platform_check(),
+        )
     ]

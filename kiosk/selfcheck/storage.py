@@ -29,12 +29,16 @@ def check_database(ctx: Context) -> CheckResult:
         return CheckResult("database", False, f"数据库版本比本程序新 / {exc}")
     except DatabaseError as exc:
         return CheckResult(
-            "database", False, f"数据库文件无法打开，请从备份恢复 / cannot open {paths.database_file()}: {exc.orig}"
+            "database",
+            False,
+            f"数据库文件无法打开，请从备份恢复 / cannot open {paths.database_file()}: {exc.orig}",
         )
     finally:
         engine.dispose()
     if status["state"] != "up_to_date":
-        return CheckResult("database", False, f"数据库结构未更新 / schema {status['state']} at {status['current']}")
+        return CheckResult(
+            "database", False, f"数据库结构未更新 / schema {status['state']} at {status['current']}"
+        )
     # a page-level check: catches a file damaged by a power cut that still opens
     with sqlite3.connect(paths.database_file()) as conn:
         verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
@@ -68,7 +72,11 @@ def check_print_queue(ctx: Context) -> CheckResult:
         engine.dispose()
     if stuck:
         counts = ", ".join(f"{n} {state}" for state, n in stuck)
-        return CheckResult("print_queue", False, f"有打印任务积压 / print jobs held or waiting over 10 minutes: {counts}")
+        return CheckResult(
+            "print_queue",
+            False,
+            f"有打印任务积压 / print jobs held or waiting over 10 minutes: {counts}",
+        )
     return CheckResult("print_queue", True, "打印队列无积压 / no stuck print jobs")
 
 
@@ -77,5 +85,7 @@ def check_disk(ctx: Context) -> CheckResult:
     usage = shutil.disk_usage(home)
     free_mb = usage.free // 1024**2
     if usage.free < MIN_FREE_BYTES:
-        return CheckResult("disk", False, f"数据盘空间不足 / only {free_mb} MB free in {home} (need 1024 MB)")
+        return CheckResult(
+            "disk", False, f"数据盘空间不足 / only {free_mb} MB free in {home} (need 1024 MB)"
+        )
     return CheckResult("disk", True, f"数据盘空间充足 / {free_mb} MB free in {home}")

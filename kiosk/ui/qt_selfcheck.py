@@ -27,7 +27,11 @@ def _ensure_app() -> None:
 
 def font_check(fonts: list[Path]) -> tuple[str, bool, str]:
     if not fonts:
-        return "fonts.qt", False, "未找到随附的中文字体 / no TrueType font shipped in resources/fonts"
+        return (
+            "fonts.qt",
+            False,
+            "未找到随附的中文字体 / no TrueType font shipped in resources/fonts",
+        )
     _ensure_app()
     problems = []
     for path in fonts:
@@ -55,5 +59,9 @@ def platform_check() -> tuple[str, bool, str]:
     folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
     missing = [name for name in _platform_plugins() if not (folder / name).exists()]
     if missing:
-        return "qt.platforms", False, f"缺少 Qt 平台插件 / missing in {folder}: {', '.join(missing)}"
+        return (
+            "qt.platforms",
+            False,
+            f"缺少 Qt 平台插件 / missing in {folder}: {', '.join(missing)}",
+        )
     return "qt.platforms", True, f"Qt 平台插件齐全 / {', '.join(_platform_plugins())}"

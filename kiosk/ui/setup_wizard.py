@@ -80,7 +80,9 @@ class PointPage(QWizardPage):
     def __init__(self, config: Config):
         super().__init__()
         self.setTitle("受理点与终端编号 / Acceptance point and kiosk id")
-        self.setSubTitle("本终端所在的受理点，以及它在受理点内的编号。/ Where this kiosk stands, and its number there.")
+        self.setSubTitle(
+            "本终端所在的受理点，以及它在受理点内的编号。/ Where this kiosk stands, and its number there."
+        )
         self.point = QComboBox()
         for p in codes.acceptance_points():
             self.point.addItem(f"{p.code} — {p.zh} / {p.en}", p.code)
@@ -94,7 +96,9 @@ class PointPage(QWizardPage):
 
     def validatePage(self) -> bool:
         try:
-            Config({}).with_values(point__code=self.point.currentData(), kiosk__id=self.kiosk_id.text().strip().upper())
+            Config({}).with_values(
+                point__code=self.point.currentData(), kiosk__id=self.kiosk_id.text().strip().upper()
+            )
         except ConfigError as exc:
             self.error.setText(f"终端编号须为 1 至 8 位大写字母或数字 / {exc}")
             return False
@@ -120,7 +124,9 @@ class HubPage(QWizardPage):
     def validatePage(self) -> bool:
         url, code = self.url.text().strip(), self.code.text().strip()
         if code and not url.startswith(("http://", "https://")):
-            self.error.setText("请填写以 https:// 开头的后台地址 / enter the hub URL, starting with https://")
+            self.error.setText(
+                "请填写以 https:// 开头的后台地址 / enter the hub URL, starting with https://"
+            )
             return False
         return True
 
@@ -129,7 +135,9 @@ class AdminPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("管理员账号 / Administrator account")
-        self.setSubTitle("用于进入管理模式（审核、设备、退出终端模式）。/ For supervisor mode (review, devices, leaving kiosk mode).")
+        self.setSubTitle(
+            "用于进入管理模式（审核、设备、退出终端模式）。/ For supervisor mode (review, devices, leaving kiosk mode)."
+        )
         self.username = _line("admin")
         self.display_name = _line("", "张主任 / Director Zhang")
         self.pin = _line("", "6–12 位数字 / 6-12 digits")
@@ -167,7 +175,9 @@ class DevicePage(QWizardPage):
     def __init__(self, config: Config):
         super().__init__()
         self.setTitle("设备 / Devices")
-        self.setSubTitle("已检测到的设备列在下面；也可以手动填写。/ Detected devices are listed; you may also type one.")
+        self.setSubTitle(
+            "已检测到的设备列在下面；也可以手动填写。/ Detected devices are listed; you may also type one."
+        )
         self.config = config
         self.reader = self._combo()
         self.camera = self._combo()
@@ -188,7 +198,9 @@ class DevicePage(QWizardPage):
         box.addWidget(self.rescan, alignment=Qt.AlignmentFlag.AlignLeft)
         self._worker = _Worker()
         self._worker.done.connect(self._on_detected)
-        self._worker.failed.connect(lambda why: self.status.setText(f"检测失败 / detection failed: {why}"))
+        self._worker.failed.connect(
+            lambda why: self.status.setText(f"检测失败 / detection failed: {why}")
+        )
         self._fill({"ports": [], "cameras": [], "queues": []})
 
     @staticmethod
@@ -205,7 +217,11 @@ class DevicePage(QWizardPage):
         self.status.setText("正在检测设备… / detecting devices…")
         self.rescan.setEnabled(False)
         self._worker.start(
-            lambda: {"ports": first_run.serial_ports(), "cameras": first_run.cameras(), "queues": first_run.cups_queues()}
+            lambda: {
+                "ports": first_run.serial_ports(),
+                "cameras": first_run.cameras(),
+                "queues": first_run.cups_queues(),
+            }
         )
 
     def _on_detected(self, found: dict[str, list[Device]]) -> None:
@@ -218,8 +234,16 @@ class DevicePage(QWizardPage):
 
     def _fill(self, found: dict[str, list[Device]]) -> None:
         ports = found["ports"]
-        self._set(self.reader, [Device(first_run.SIMULATOR, SIMULATOR_LABEL), *ports], self.config["reader.port"])
-        self._set(self.camera, [Device(first_run.SIMULATOR, SIMULATOR_LABEL), *found["cameras"]], self.config["camera.source"])
+        self._set(
+            self.reader,
+            [Device(first_run.SIMULATOR, SIMULATOR_LABEL), *ports],
+            self.config["reader.port"],
+        )
+        self._set(
+            self.camera,
+            [Device(first_run.SIMULATOR, SIMULATOR_LABEL), *found["cameras"]],
+            self.config["camera.source"],
+        )
         printers = [Device("folder", FOLDER_LABEL), *found["queues"]]
         self._set(self.form_printer, printers, self.config["printer.form"])
         escpos = [Device(f"escpos:{p.value}", f"ESC/POS: {p.label}") for p in ports]
@@ -240,7 +264,9 @@ class DevicePage(QWizardPage):
     @staticmethod
     def value(combo: QComboBox) -> str:
         """The chosen device, or what the administrator typed."""
-        if combo.currentIndex() >= 0 and combo.currentText() == combo.itemText(combo.currentIndex()):
+        if combo.currentIndex() >= 0 and combo.currentText() == combo.itemText(
+            combo.currentIndex()
+        ):
             return str(combo.currentData())
         return combo.currentText().strip()
 
@@ -263,12 +289,20 @@ class SummaryPage(QWizardPage):
         wizard = self.wizard()
         assert isinstance(wizard, SetupWizard)
         a = wizard.answers()
-        hub = f"{a.hub_url}（登记码已填 / code given）" if a.enrolment_code else (a.hub_url or "以后再登记 / enrol later")
+        hub = (
+            f"{a.hub_url}（登记码已填 / code given）"
+            if a.enrolment_code
+            else (a.hub_url or "以后再登记 / enrol later")
+        )
         rows = [
-            ("受理点 / Point", a.point_code), ("终端编号 / Kiosk id", a.kiosk_id), ("后台 / Hub", hub),
+            ("受理点 / Point", a.point_code),
+            ("终端编号 / Kiosk id", a.kiosk_id),
+            ("后台 / Hub", hub),
             ("管理员 / Administrator", a.admin_username or "已有 / exists"),
-            ("阅读器 / Reader", a.reader_port or SIMULATOR_LABEL), ("摄像头 / Camera", a.camera_source or SIMULATOR_LABEL),
-            ("表格打印机 / Form printer", a.printer_form), ("凭条打印机 / Receipt printer", a.printer_receipt),
+            ("阅读器 / Reader", a.reader_port or SIMULATOR_LABEL),
+            ("摄像头 / Camera", a.camera_source or SIMULATOR_LABEL),
+            ("表格打印机 / Form printer", a.printer_form),
+            ("凭条打印机 / Receipt printer", a.printer_receipt),
         ]
         self.summary.setText("<br>".join(f"<b>{k}</b>: {v}" for k, v in rows))
         self.error.clear()
@@ -279,7 +313,12 @@ class SetupWizard(QWizard):
 
     saved = Signal(str)
 
-    def __init__(self, config: Config | None = None, parent: QWidget | None = None, ask_admin: bool | None = None):
+    def __init__(
+        self,
+        config: Config | None = None,
+        parent: QWidget | None = None,
+        ask_admin: bool | None = None,
+    ):
         super().__init__(parent)
         self.config = config or Config.load()
         self.setWindowTitle("自助终端首次设置 / Kiosk first-run setup")
@@ -333,7 +372,9 @@ class SetupWizard(QWizard):
     def _on_failed(self, why: str) -> None:
         self._applying = False
         self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
-        self.summary_page.error.setText(f"未保存，请修改后重试 / not saved, correct and try again: {why}")
+        self.summary_page.error.setText(
+            f"未保存，请修改后重试 / not saved, correct and try again: {why}"
+        )
 
 
 def apply(answers: SetupAnswers, config: Config, create_admin: bool) -> str:

@@ -16,7 +16,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _bundle_module():  # installer/ is not a package: load it by path
-    spec = importlib.util.spec_from_file_location("kiosk_installer_bundle", REPO / "installer" / "bundle.py")
+    spec = importlib.util.spec_from_file_location(
+        "kiosk_installer_bundle", REPO / "installer" / "bundle.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -34,8 +36,15 @@ def _run(executable: Path, *args: str, home: Path) -> subprocess.CompletedProces
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
     env.update(KIOSK_HOME=str(home), QT_QPA_PLATFORM="offscreen")
     env.pop("PYTHONPATH", None)  # the frozen app must not lean on the checkout
-    return subprocess.run([str(executable), *args], capture_output=True, text=True, env=env, timeout=180,
-                          cwd=home, check=False)
+    return subprocess.run(
+        [str(executable), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        cwd=home,
+        check=False,
+    )
 
 
 @pytest.mark.slow
@@ -54,8 +63,11 @@ def test_frozen_cli_finds_every_subcommand(bundle: Path, tmp_path: Path) -> None
     """kiosk/cli/* are found with pkgutil at run time: the frozen app must list them all."""
     done = _run(bundle, "--help", home=tmp_path)
     assert done.returncode == 0, done.stderr
-    wanted = sorted(p.stem.replace("_", "-") for p in (REPO / "kiosk" / "cli").glob("[!_]*.py")
-                    if "def register" in p.read_text(encoding="utf-8"))
+    wanted = sorted(
+        p.stem.replace("_", "-")
+        for p in (REPO / "kiosk" / "cli").glob("[!_]*.py")
+        if "def register" in p.read_text(encoding="utf-8")
+    )
     for name in wanted:
         assert name in done.stdout, f"{name} missing from the frozen app's --help"
 

@@ -28,8 +28,20 @@ def test_cli_json_shape_and_exit_code(capsys: pytest.CaptureFixture[str]) -> Non
     assert set(report) >= {"ok", "checks"}
     assert all(set(c) >= {"name", "ok", "detail"} for c in report["checks"])
     names = [c["name"] for c in report["checks"]]
-    for wanted in ("database", "fonts.pdf", "fonts.qt", "translations", "reader", "camera",
-                   "printer.form", "printer.receipt", "print_queue", "hub.enrolment", "hub.reachable", "disk"):
+    for wanted in (
+        "database",
+        "fonts.pdf",
+        "fonts.qt",
+        "translations",
+        "reader",
+        "camera",
+        "printer.form",
+        "printer.receipt",
+        "print_queue",
+        "hub.enrolment",
+        "hub.reachable",
+        "disk",
+    ):
         assert wanted in names
     # outside demo mode an unenrolled kiosk is not ready: exit 1, and the report says why
     enrol = next(c for c in report["checks"] if c["name"] == "hub.enrolment")
@@ -55,7 +67,11 @@ def _job(state: str, age_minutes: int) -> None:
 
     created = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=age_minutes)
     with open_database()() as session, session.begin():
-        session.add(PrintJob(document="slip", printer="folder", path="x.pdf", state=state, created_at=created))
+        session.add(
+            PrintJob(
+                document="slip", printer="folder", path="x.pdf", state=state, created_at=created
+            )
+        )
 
 
 def test_print_queue_reports_held_and_old_jobs_only() -> None:
@@ -74,14 +90,19 @@ def test_fonts_load_in_reportlab_and_qt(qapp: object) -> None:
     from kiosk.ui import qt_selfcheck
 
     assert files.check_fonts_pdf(_ctx()).ok
-    name, ok, detail = qt_selfcheck.font_check(files.cjk_fonts())
+    _name, ok, detail = qt_selfcheck.font_check(files.cjk_fonts())
     assert ok, detail
 
 
-def test_font_check_fails_for_a_font_without_cjk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_font_check_fails_for_a_font_without_cjk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from reportlab import rl_config
 
-    latin = next(Path(d) for d in rl_config.TTFSearchPath if (Path(d) / "Vera.ttf").exists()) / "Vera.ttf"
+    latin = (
+        next(Path(d) for d in rl_config.TTFSearchPath if (Path(d) / "Vera.ttf").exists())
+        / "Vera.ttf"
+    )
     (tmp_path / "fonts").mkdir()
     (tmp_path / "fonts" / "Vera.ttf").write_bytes(latin.read_bytes())
     monkeypatch.setattr("kiosk.resources.root", lambda: tmp_path)
@@ -89,7 +110,9 @@ def test_font_check_fails_for_a_font_without_cjk(tmp_path: Path, monkeypatch: py
     assert not result.ok and "no font has glyphs" in result.detail
 
 
-def test_translations_missing_or_broken_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_translations_missing_or_broken_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("kiosk.resources.root", lambda: tmp_path)
     assert not files.check_translations(_ctx()).ok
     (tmp_path / "translations").mkdir()
@@ -97,9 +120,16 @@ def test_translations_missing_or_broken_fail(tmp_path: Path, monkeypatch: pytest
     (tmp_path / "translations" / "kiosk_xx.qm").write_bytes(b"garbage")
     result = files.check_translations(_ctx())
     assert not result.ok and "kiosk_en.json" in result.detail and "kiosk_xx.qm" in result.detail
-    (tmp_path / "translations" / "kiosk_en.json").write_text('{"welcome": "Welcome"}', encoding="utf-8")
+    (tmp_path / "translations" / "kiosk_en.json").write_text(
+        '{"welcome": "Welcome"}', encoding="utf-8"
+    )
     (tmp_path / "translations" / "kiosk_xx.qm").unlink()
     assert files.check_translations(_ctx()).ok
+    (tmp_path / "translations" / "ui.toml").write_text(
+        '[start]\nzh = "开始"\n[help]\nzh = "帮助"\n', encoding="utf-8"
+    )
+    result = files.check_translations(_ctx())
+    assert not result.ok and "lack zh or en" in result.detail
 
 
 def test_escpos_printer_on_a_pseudo_terminal_without_answer_is_offline() -> None:
@@ -114,7 +144,9 @@ def test_escpos_printer_on_a_pseudo_terminal_without_answer_is_offline() -> None
 
 
 def test_bad_printer_spec_and_missing_port_fail() -> None:
-    form, receipt = devices.check_printers(_ctx(printer__form="cups:", printer__receipt="escpos:/dev/nonexistent-tty"))
+    form, receipt = devices.check_printers(
+        _ctx(printer__form="cups:", printer__receipt="escpos:/dev/nonexistent-tty")
+    )
     assert not form.ok and not receipt.ok
     assert "/dev/nonexistent-tty" in receipt.detail
 
@@ -150,7 +182,12 @@ def test_a_check_that_raises_becomes_a_failure_not_a_crash() -> None:
 
     report = selfcheck.run(Config.load(), checks=[check_boom, storage.check_disk])  # type: ignore[list-item]
     assert report["ok"] is False
-    assert report["checks"][0] == {"name": "boom", "ok": False, "detail": "检查出错 / check failed: RuntimeError: boom", "needed": True}
+    assert report["checks"][0] == {
+        "name": "boom",
+        "ok": False,
+        "detail": "检查出错 / check failed: RuntimeError: boom",
+        "needed": True,
+    }
     assert report["checks"][1]["ok"]
 
 

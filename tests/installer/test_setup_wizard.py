@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk import first_run, paths
-from kiosk.config import Config
+from kiosk.config import Config, ConfigError
 from kiosk.ui.setup_wizard import SetupWizard, needs_setup
 
 
@@ -21,7 +21,9 @@ def _wizard(qtbot: QtBot) -> SetupWizard:
     return wizard
 
 
-def _walk_to_summary(qtbot: QtBot, wizard: SetupWizard, *, hub_url: str = "", code: str = "") -> None:
+def _walk_to_summary(
+    qtbot: QtBot, wizard: SetupWizard, *, hub_url: str = "", code: str = ""
+) -> None:
     page = wizard.point_page
     page.point.setCurrentIndex(page.point.findData("NS02"))
     page.kiosk_id.setText("k07")
@@ -53,7 +55,11 @@ def test_full_walk_saves_config_and_creates_the_administrator(qtbot: QtBot) -> N
     with qtbot.waitSignal(wizard.saved, timeout=20000):
         wizard.accept()
     config = Config.load()
-    assert (config["point.code"], config["kiosk.id"], config["kiosk.language"]) == ("NS02", "K07", "en")
+    assert (config["point.code"], config["kiosk.id"], config["kiosk.language"]) == (
+        "NS02",
+        "K07",
+        "en",
+    )
     assert config["reader.port"] == "" and config["printer.form"] == "folder"
     assert not needs_setup(config)
     assert not first_run.needs_admin()
@@ -78,7 +84,11 @@ def test_pin_mismatch_and_trivial_pin_keep_the_page(qtbot: QtBot) -> None:
     admin.pin.setText("123456")
     admin.pin_again.setText("123456")
     wizard.next()
-    assert wizard.currentPage() is admin and "PIN" in admin.error.text() and "太简单" in admin.error.text()
+    assert (
+        wizard.currentPage() is admin
+        and "PIN" in admin.error.text()
+        and "太简单" in admin.error.text()
+    )
 
 
 def test_bad_kiosk_id_is_refused_in_both_languages(qtbot: QtBot) -> None:
@@ -86,7 +96,10 @@ def test_bad_kiosk_id_is_refused_in_both_languages(qtbot: QtBot) -> None:
     wizard.point_page.kiosk_id.setText("K-07!")
     wizard.next()
     assert wizard.currentPage() is wizard.point_page
-    assert "终端编号" in wizard.point_page.error.text() and "kiosk.id" in wizard.point_page.error.text()
+    assert (
+        "终端编号" in wizard.point_page.error.text()
+        and "kiosk.id" in wizard.point_page.error.text()
+    )
 
 
 def _closed_port() -> int:
@@ -115,7 +128,11 @@ def test_pages_render_offscreen(qtbot: QtBot, tmp_path: Path) -> None:
         image = wizard.grab().toImage()
         assert image.width() >= 900 and not image.isNull()
         # not a blank page: some pixels differ from the background
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 23) for y in range(0, image.height(), 19)}
+        colours = {
+            image.pixel(x, y)
+            for x in range(0, image.width(), 23)
+            for y in range(0, image.height(), 19)
+        }
         assert len(colours) > 5, index
         if index == 1:
             wizard.admin_page.display_name.setText("x")
@@ -123,12 +140,18 @@ def test_pages_render_offscreen(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 def test_answers_round_trip_through_the_config_schema(tmp_path: Path) -> None:
-    answers = first_run.SetupAnswers(point_code="ft01", kiosk_id="k2", reader_port="/dev/ttyUSB0",
-                                     printer_receipt="escpos:/dev/ttyUSB1")
+    answers = first_run.SetupAnswers(
+        point_code="ft01",
+        kiosk_id="k2",
+        reader_port="/dev/ttyUSB0",
+        printer_receipt="escpos:/dev/ttyUSB1",
+    )
     first_run.check_settings(answers)
     saved = first_run.save_answers(answers, tmp_path / "config.toml")
     data = tomllib.loads(saved.read_text(encoding="utf-8"))
     assert data["point"]["code"] == "FT01" and data["printer"]["receipt"] == "escpos:/dev/ttyUSB1"
     assert data["setup"]["completed"]
-    with pytest.raises(Exception, match="kiosk.id"):
-        first_run.check_settings(first_run.SetupAnswers(point_code="FT01", kiosk_id="way-too-long-id"))
+    with pytest.raises(ConfigError, match=r"kiosk\.id"):
+        first_run.check_settings(
+            first_run.SetupAnswers(point_code="FT01", kiosk_id="way-too-long-id")
+        )

@@ -1,0 +1,356 @@
+"""Form steps: permit and expiry, address, phone, 办理条件, relatives, replacement reason, changes,
+and the typed identity of the eligibility query. Each keeps what it collects in the visit at once,
+so going back and forth never loses an answer."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
+
+from kiosk.domain import codes, idnumber
+from kiosk.domain.application import ChangeItem, Relative
+from kiosk.ui.base import Screen, button, choice_grid, field_edit, frame, label
+from kiosk.ui.keypad import Keypad
+from kiosk.ui.texts import pick, tr
+from kiosk.ui.widgets import DatePicker
+
+PHONE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+class FormScreen(Screen):
+    """A screen with fields and one on-screen keyboard that follows the focused field."""
+
+    def enter(self) -> None:
+        self.keypad: Keypad | None = None
+        self.fields: list[QLineEdit] = []
+        self.error = label("", "error")
+        self.error.hide()
+        super().enter()
+        if self.fields:
+            QTimer.singleShot(0, self._focus_first)
+
+    def _focus_first(self) -> None:
+        for edit in self.fields:
+            if edit.isVisible() and not edit.text():
+                edit.setFocus()
+                return
+        if self.fields and self.fields[0].isVisible():
+            self.fields[0].setFocus()
+
+    def add_field(self, lay: QVBoxLayout | QHBoxLayout, caption: str, edit: QLineEdit) -> QLineEdit:
+        if caption:
+            lay.addWidget(label(caption))
+        lay.addWidget(edit)
+        edit.installEventFilter(self)
+        self.fields.append(edit)
+        return edit
+
+    def add_keypad(self, lay: QVBoxLayout) -> Keypad:
+        self.keypad = Keypad()
+        lay.addWidget(self.keypad)
+        if self.fields:
+            self.keypad.set_target(self.fields[0])
+        return self.keypad
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit) and self.keypad is not None:
+            if self.keypad.target is not watched:
+                self.keypad.set_target(watched)
+        return False
+
+    def show_error(self, text: str) -> None:
+        self.error.setText("✗ " + text)
+        self.error.show()
+
+
+class PermitScreen(FormScreen):
+    name = "permit"
+
+    def build(self, lay: QVBoxLayout) -> None:
+        visit = self.ctx.visit
+        self.title(lay, "permit.title", "permit.subtitle")
+        lay.addLayout(choice_grid([(p.key, pick(p)) for p in codes.permit_types()], visit.permit.type, self.set_type, 2))
+        lay.addWidget(label(tr("permit.expiry")))
+        picker = DatePicker(visit.permit.expires)
+        picker.picked.connect(self.set_date)
+        lay.addWidget(picker)
+        lay.addWidget(self.error)
+        lay.addStretch(1)
+        self.footer(lay, on_next=self.done)
+
+    def set_type(self, key: str) -> None:
+        self.ctx.visit.permit.type = key
+        self.enter()
+
+    def set_date(self, day: object) -> None:
+        self.ctx.visit.permit.expires = day  # type: ignore[assignment]
+
+    def done(self) -> None:
+        if self.ctx.visit.permit.expires is None:
+            self.show_error(tr("permit.need_date"))
+            return
+        self.ctx.advance()
+
+
+class AddressScreen(FormScreen):
+    name = "address"
+
+    def build(self, lay: QVBoxLayout) -> None:
+        addr = self.ctx.visit.residence
+        self.title(lay, "address.title", "address.subtitle")
+        districts = codes.districts()
+        lay.addWidget(label(tr("address.district"), "value"))
+        lay.addLayout(choice_grid([(d.code, pick(d)) for d in districts], addr.district, self.set_district, 6))
+        chosen = next((d for d in districts if d.code == addr.district), None)
+        if chosen is not None:
+            lay.addWidget(label(tr("address.street"), "value"))
+            lay.addLayout(choice_grid([(s, s) for s in chosen.streets], addr.street, self.set_street, 7))
+        optional = self.ctx.step is not None and "residence.detail" in self.ctx.step.optional_fields
+        if addr.street:
+            caption = tr("address.detail_optional" if optional else "address.detail")
+            edit = self.add_field(lay, caption, field_edit("text", addr.detail, 60))
+            edit.textChanged.connect(self.set_detail)
+        lay.addWidget(self.error)
+        lay.addStretch(1)
+        self.footer(lay, on_next=lambda: self.done(optional))
+        if addr.street:
+            self.add_keypad(lay)
+
+    def set_district(self, code: str) -> None:
+        if code != self.ctx.visit.residence.district:
+            self.ctx.visit.residence.district, self.ctx.visit.residence.street = code, ""
+        self.enter()
+
+    def set_street(self, street: str) -> None:
+        self.ctx.visit.residence.street = street
+        self.enter()
+
+    def set_detail(self, text: str) -> None:
+        self.ctx.visit.residence.detail = text
+
+    def done(self, optional: bool) -> None:
+        addr = self.ctx.visit.residence
+        if not (addr.district and addr.street) or (not optional and not addr.detail.strip()):
+            self.show_error(tr("address.incomplete"))
+            return
+        self.ctx.advance()
+
+
+class PhoneScreen(FormScreen):
+    name = "phone"
+
+    def build(self, lay: QVBoxLayout) -> None:
+        self.title(lay, "phone.title", "phone.subtitle")
+        edit = self.add_field(lay, "", field_edit("digits", self.ctx.visit.phone, 11))
+        edit.setObjectName("phoneField")
+        edit.textChanged.connect(self.set_phone)
+        lay.addWidget(self.error)
+        lay.addStretch(1)
+        self.footer(lay, on_next=self.done)
+        pad = self.add_keypad(lay)
+        pad.setMaximumWidth(640)
+
+    def set_phone(self, text: str) -> None:
+        self.ctx.visit.phone = text
+
+    def done(self) -> None:
+        if not PHONE.match(self.ctx.visit.phone):
+            self.show_error(tr("phone.bad"))
+            return
+        self.ctx.advance()
+
+
+class ConditionScreen(FormScreen):
+    name = "condition"
+
+    def build(self, lay: QVBoxLayout) -> None:
+        visit = self.ctx.visit
+        self.title(lay, "condition.title", "condition.subtitle")
+        conditions = codes.conditions()
+        lay.addLayout(choice_grid([(c.key, pick(c)) for c in conditions], visit.condition, self.set_condition, 2))
+        student = button(("✓ " if visit.student else "") + tr("condition.student"), self.toggle_student, checkable=True)
+        student.setChecked(visit.student)
+        student.setProperty("choice", "student")
+        lay.addWidget(student)
+        current = next(c for c in conditions if c.key == visit.condition)
+        if self.ctx.journey is not None and self.ctx.journey.key != "eligibility":
+            for key in current.details:
+                edit = self.add_field(lay, pick(codes.detail_field(key)), field_edit("text", visit.condition_details.get(key, ""), 60))
+                edit.textChanged.connect(lambda text, k=key: visit.condition_details.__setitem__(k, text))
+        lay.addWidget(self.error)
+        lay.addStretch(1)
+        self.footer(lay, on_next=self.done)
+        if self.fields:
+            self.add_keypad(lay)
+
+    def set_condition(self, key: str) -> None:
+        self.ctx.visit.condition = key
+        self.ctx.visit.condition_details = {}
+        self.enter()
+
+    def toggle_student(self) -> None:
+        self.ctx.visit.student = not self.ctx.visit.student
+        self.enter()
+
+    def done(self) -> None:
+        if any(not e.text().strip() for e in self.fields):
+            self.show_error(tr("form.fill_all"))
+            return
+        self.ctx.advance()
+
+
+class RelativesScreen(FormScreen):
+    name = "relatives"
+
+    def build(self, lay: QVBoxLayout) -> None:
+        visit = self.ctx.visit
+        self.title(lay, "relatives.title", "relatives.subtitle")
+        for n, rel in enumerate(visit.relatives):
+            row = QHBoxLayout()
+            text = f"{rel.name} · {pick(codes.label('relationships', rel.relation))} · {idnumber.mask(rel.id_number)}"
+            row.addWidget(label(text, "value"), 1)
+            row.addWidget(button(tr("btn.remove"), lambda i=n: self.remove(i)))
+            lay.addLayout(row)
+        if not visit.relatives:
+            lay.addWidget(label(tr("relatives.none"), "note"))
+        box, inner = frame()
+        row = QHBoxLayout()
+        self.name_edit = field_edit("text", "", 20)
+        self.id_edit = field_edit("letters", "", 18)
+        col1, col2 = QVBoxLayout(), QVBoxLayout()
+        self.add_field(col1, tr("relatives.name"), self.name_edit)
+        self.add_field(col2, tr("relatives.id"), self.id_edit)
+        row.addLayout(col1, 1)
+        row.addLayout(col2, 1)
+        inner.addLayout(row)
+        self.relation = "spouse"
+        self.relation_row = QHBoxLayout()
+        inner.addLayout(choice_grid([(r.key, pick(r)) for r in codes.relationships()], None, self.set_relation, 8))
+        inner.addWidget(button(tr("relatives.add"), self.add))
+        lay.addWidget(box)
+        lay.addWidget(self.error)
+        self.footer(lay)
+        self.add_keypad(lay)
+
+    def set_relation(self, key: str) -> None:
+        self.relation = key
+        for b in self.content.findChildren(type(button(""))) if self.content else []:
+            if b.property("choice") in {r.key for r in codes.relationships()}:
+                mine = b.property("choice") == key
+                b.setChecked(mine)
+                text = pick(codes.label("relationships", b.property("choice")))
+                b.setText(("✓ " if mine else "") + text)
+
+    def add(self) -> None:
+        name, number = self.name_edit.text().strip(), self.id_edit.text().strip().upper()
+        if not name or not idnumber.check(number).valid:
+            self.show_error(tr("relatives.bad"))
+            return
+        self.ctx.visit.relatives.append(Relative(name, self.relation, number))
+        self.enter()
+
+    def remove(self, index: int) -> None:
+        del self.ctx.visit.relatives[index]
+        self.enter()
+
+
+class ReasonScreen(FormScreen):
+    name = "reason"
+
+    def build(self, lay: QVBoxLayout) -> None:
+        self.title(lay, "reason.title", "reason.subtitle")
+        options = [(r.key, pick(r)) for r in codes.replacement_reasons()]
+        lay.addLayout(choice_grid(options, self.ctx.visit.replacement_reason, self.set_reason, 2))
+        lay.addWidget(label(tr(f"reason.{self.ctx.visit.replacement_reason}.note"), "note"))
+        lay.addStretch(1)
+        self.footer(lay)
+
+    def set_reason(self, key: str) -> None:
+        self.ctx.visit.replacement_reason = key
+        self.enter()
+
+
+class ChangesScreen(FormScreen):
+    name = "changes"
+
+    def build(self, lay: QVBoxLayout) -> None:
+        visit = self.ctx.visit
+        kind = self.ctx.journey.key if self.ctx.journey else "change"
+        self.title(lay, f"changes.title.{kind}", "changes.subtitle")
+        for n, item in enumerate(visit.changes):
+            row = QHBoxLayout()
+            what = pick(codes.label("change_items", item.item))
+            row.addWidget(label(tr("changes.line", what=what, old=item.old, new=item.new), "value"), 1)
+            row.addWidget(button(tr("btn.remove"), lambda i=n: self.remove(i)))
+            lay.addLayout(row)
+        box, inner = frame()
+        self.item = getattr(self, "item", "residence_address")
+        inner.addLayout(choice_grid([(c.key, pick(c)) for c in codes.change_items()], self.item, self.set_item, 7))
+        row = QHBoxLayout()
+        self.edits: dict[str, QLineEdit] = {}
+        for key in ("old", "new", "why"):
+            col = QVBoxLayout()
+            self.edits[key] = self.add_field(col, tr(f"changes.{key}"), field_edit("text", "", 60))
+            row.addLayout(col, 1)
+        inner.addLayout(row)
+        inner.addWidget(button(tr("changes.add"), self.add))
+        lay.addWidget(box)
+        lay.addWidget(self.error)
+        self.footer(lay, on_next=self.done)
+        self.add_keypad(lay)
+
+    def set_item(self, key: str) -> None:
+        self.item = key
+        kept = {k: e.text() for k, e in self.edits.items()}
+        self.enter()
+        for k, text in kept.items():
+            self.edits[k].setText(text)
+
+    def add(self) -> None:
+        old, new, why = (self.edits[k].text().strip() for k in ("old", "new", "why"))
+        if not (old and new and why) or old == new:
+            self.show_error(tr("changes.bad"))
+            return
+        self.ctx.visit.changes.append(ChangeItem(self.item, old, new, why))
+        self.enter()
+
+    def remove(self, index: int) -> None:
+        del self.ctx.visit.changes[index]
+        self.enter()
+
+    def done(self) -> None:
+        if any(e.text().strip() for e in self.edits.values()):
+            self.add()
+            if self.error.isVisible():
+                return
+        if not self.ctx.visit.changes:
+            self.show_error(tr("changes.none"))
+            return
+        self.ctx.advance()
+
+
+class IdentityScreen(FormScreen):
+    """Eligibility query without a card: name and ID number typed."""
+
+    name = "identity"
+
+    def build(self, lay: QVBoxLayout) -> None:
+        visit = self.ctx.visit
+        self.title(lay, "identity.title", "identity.subtitle")
+        name = self.add_field(lay, tr("identity.name"), field_edit("text", visit.typed_name, 20))
+        number = self.add_field(lay, tr("identity.id"), field_edit("letters", visit.typed_id_number, 18))
+        name.textChanged.connect(lambda t: setattr(visit, "typed_name", t))
+        number.textChanged.connect(lambda t: setattr(visit, "typed_id_number", t.upper()))
+        lay.addWidget(self.error)
+        lay.addStretch(1)
+        self.footer(lay, on_next=self.done)
+        self.add_keypad(lay)
+
+    def done(self) -> None:
+        visit = self.ctx.visit
+        if not visit.typed_name.strip() or not idnumber.check(visit.typed_id_number).valid:
+            self.show_error(tr("identity.bad"))
+            return
+        self.ctx.advance()

@@ -1,0 +1,149 @@
+"""Touch widgets the form screens share: a month-grid date picker and the signature pad."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from PySide6.QtCore import QBuffer, QIODevice, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.domain import clock
+from kiosk.ui.base import button, label
+from kiosk.ui.texts import tr
+
+
+def date_text(day: dt.date) -> str:
+    return tr("date.full", year=day.year, month=day.month, day=day.day, iso=day.isoformat())
+
+
+class DatePicker(QWidget):
+    """A month of big day buttons; arrows change month and year. ``picked`` on a tap."""
+
+    picked = Signal(object)
+
+    def __init__(self, selected: dt.date | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.selected = selected
+        base = selected or clock.today()
+        self.year, self.month = base.year, base.month
+        self.box = QVBoxLayout(self)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        self.inner: QWidget | None = None
+        self._draw()
+
+    def shift(self, months: int) -> None:
+        index = self.year * 12 + self.month - 1 + months
+        self.year, self.month = divmod(index, 12)
+        self.month += 1
+        self._draw()
+
+    def pick(self, day: dt.date) -> None:
+        self.selected = day
+        self._draw()
+        self.picked.emit(day)
+
+    def _draw(self) -> None:
+        if self.inner is not None:
+            self.inner.hide()
+            self.inner.deleteLater()
+        self.inner = QWidget(self)
+        lay = QVBoxLayout(self.inner)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(8)
+        head = QHBoxLayout()
+        for text, months in (("«", -12), ("‹", -1)):
+            head.addWidget(button(text, lambda m=months: self.shift(m), "key"))
+        title = QLabel(tr("date.month", year=self.year, month=self.month))
+        title.setObjectName("value")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        head.addWidget(title, 1)
+        for text, months in (("›", 1), ("»", 12)):
+            head.addWidget(button(text, lambda m=months: self.shift(m), "key"))
+        lay.addLayout(head)
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        for col in range(7):
+            day_name = QLabel(tr(f"date.wd{col}"))
+            day_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(day_name, 0, col)
+        for row, week in enumerate(calendar.Calendar(0).monthdatescalendar(self.year, self.month), start=1):
+            for col, day in enumerate(week):
+                if day.month != self.month:
+                    continue
+                b = button(str(day.day), lambda d=day: self.pick(d), "day", checkable=True)
+                b.setChecked(day == self.selected)
+                b.setProperty("date", day.isoformat())
+                grid.addWidget(b, row, col)
+        lay.addLayout(grid)
+        shown = tr("date.picked", date=date_text(self.selected)) if self.selected else tr("date.none")
+        lay.addWidget(label(shown, "value"))
+        self.box.addWidget(self.inner)
+
+
+class SignaturePad(QWidget):
+    """Draw with a finger; the strokes become a PNG. A whole signature counts as one tap."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("signPad")
+        self.setProperty("tappable", True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setMinimumSize(800, 260)
+        self.paths: list[QPainterPath] = []
+
+    def is_empty(self) -> bool:
+        return not any(p.elementCount() > 1 for p in self.paths)
+
+    def clear(self) -> None:
+        self.paths = []
+        self.update()
+        self.changed.emit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        path = QPainterPath(event.position())
+        self.paths.append(path)
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.paths:
+            self.paths[-1].lineTo(event.position())
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        self.changed.emit()
+
+    def draw_stroke(self, points: list[tuple[float, float]]) -> None:
+        """Add a stroke programmatically (the walkthrough's scripted applicant signs this way)."""
+        path = QPainterPath(QPointF(*points[0]))
+        for x, y in points[1:]:
+            path.lineTo(QPointF(x, y))
+        self.paths.append(path)
+        self.update()
+        self.changed.emit()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor("#0b2545"), 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        for path in self.paths:
+            painter.drawPath(path)
+        painter.end()
+
+    def png(self) -> bytes:
+        image = QImage(self.size(), QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor("black"), 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        for path in self.paths:
+            painter.drawPath(path)
+        painter.end()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        return bytes(buffer.data().data())
