@@ -82,6 +82,7 @@ class ReaderDriver:
         self._reminded_at = 0.0
         self._last_error: str | None = None
         self._card_failures = 0
+        self._resume = False
         self._connected = False
         self._not_found_reported = False
 
@@ -209,6 +210,11 @@ class ReaderDriver:
         elif found.sw3 == 0x80:
             if self._present is not None:
                 self._check_presence()
+            elif self._resume:
+                # the last read was cut short, so the card may be halted: select and read it anyway
+                self._resume = False
+                if self._read(time.monotonic()):
+                    return
             else:
                 self._card_failures = 0
         else:
@@ -242,7 +248,11 @@ class ReaderDriver:
         if selected.sw3 != 0x90:
             return self._card_failed(status.lookup(selected.sw3))
         sent = time.monotonic()
-        reply = self._link.exchange(codec.READ_BASE, cfg.read_timeout)
+        try:
+            reply = self._link.exchange(codec.READ_BASE, cfg.read_timeout, resend=False)
+        except DeviceTimeoutError as exc:  # silent or garbled: start again from select
+            self._resume = True
+            return self._card_failed(status.TIMEOUT if exc.code == "timeout" else status.BAD_FRAME)
         st = status.lookup(reply.sw3)
         if st.is_ok:
             try:
@@ -253,6 +263,7 @@ class ReaderDriver:
             return False
         if st.name == "read_failed":  # lifted mid-read: read again from find before saying anything
             log.info("card moved during the read; trying again")
+            self._resume = True
         if st.kind == "sam":
             self._error(st)
             return False
@@ -268,6 +279,7 @@ class ReaderDriver:
 
     def _got(self, card: IdentityCard, found_at: float, seconds: float) -> None:
         self._card_failures = 0
+        self._resume = False
         self._last_error = None
         now = time.monotonic()
         if self._present is not None and card == self._present:

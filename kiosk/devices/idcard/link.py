@@ -77,12 +77,18 @@ class ReaderLink:
         except _PORT_OR_VALUE_ERRORS as exc:
             raise _lost(exc) from exc
 
-    def exchange(self, cmd: tuple[int, int], timeout: float, data: bytes = b"") -> codec.Response:
-        """Send one command, return the reader's answer (any SW3), or raise."""
+    def exchange(
+        self, cmd: tuple[int, int], timeout: float, data: bytes = b"", resend: bool = True
+    ) -> codec.Response:
+        """Send one command, return the reader's answer (any SW3), or raise.
+
+        ``resend=False`` for commands that change the card's state (a read): the caller then
+        starts over from select instead.
+        """
         if self._port is None:
             raise _lost(None)
         frame = codec.command(cmd[0], cmd[1], data)
-        for attempt in range(self.retries + 1):
+        for attempt in range(self.retries + 1 if resend else 1):
             reply = self._attempt(frame, timeout)
             if reply is not None and reply.sw3 not in (0x10, 0x11):
                 return reply

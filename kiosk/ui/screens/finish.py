@@ -1,0 +1,212 @@
+"""Review (ID masked, each section editable), signature, submission and printing."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk import logs
+from kiosk.documents import values
+from kiosk.domain import codes
+from kiosk.ui.base import Screen, button, frame, label
+from kiosk.ui.screens.card import masked
+from kiosk.ui.texts import language, pick, tr
+from kiosk.ui.widgets import SignaturePad, date_text
+
+_log = logs.get("kiosk.ui")
+
+
+class ReviewScreen(Screen):
+    name = "review"
+
+    def build(self, lay: QVBoxLayout) -> None:
+        visit, journey = self.ctx.visit, self.ctx.journey
+        assert journey is not None
+        self.title(lay, "review.title", "review.subtitle")
+        steps = {s.key for s in journey.steps}
+        sections: list[tuple[str, str | None, list[str]]] = []
+        card = visit.card
+        if card is not None:
+            sections.append(("review.identity", None, [card.name, masked(card)]))
+        lang = language()
+        if "permit" in steps:
+            lines = [pick(codes.label("permit_types", visit.permit.type))]
+            if visit.permit.expires:
+                lines.append(tr("review.expires", date=date_text(visit.permit.expires)))
+            if visit.new_expiry:
+                lines.append(tr("review.new_expiry", date=date_text(visit.new_expiry)))
+            sections.append(("review.permit", "permit", lines))
+        if "reason" in steps and visit.replacement_reason:
+            sections.append(("review.reason", "reason", [pick(codes.label("replacement_reasons", visit.replacement_reason))]))
+        if "changes" in steps:
+            lines = [tr("changes.line", what=pick(codes.label("change_items", c.item)), old=c.old, new=c.new) for c in visit.changes]
+            sections.append(("review.changes", "changes", lines))
+        if "address" in steps:
+            sections.append(("review.address", "address", [values.address(visit.residence, lang)]))
+        if "phone" in steps:
+            sections.append(("review.phone", "phone", [visit.phone]))
+        if "condition" in steps:
+            lines = [pick(codes.condition(visit.condition))] + [v for v in visit.condition_details.values() if v]
+            if visit.student:
+                lines.append(tr("condition.student"))
+            sections.append(("review.condition", "condition", lines))
+        if "relatives" in steps:
+            lines = [f"{r.name} · {pick(codes.label('relationships', r.relation))}" for r in visit.relatives] or [tr("relatives.none")]
+            sections.append(("review.relatives", "relatives", lines))
+        sections.append(("review.photo", "photo", [tr("review.photo_number", number=visit.photo_number)]))
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setSpacing(12)
+        for n, (title, step, lines) in enumerate(sections):
+            box, inner = frame()
+            head = QHBoxLayout()
+            head.addWidget(label(tr(title), "value"), 1)
+            if step is not None and f"edit_{step}" in journey.triggers_from("review"):
+                b = button(tr("btn.edit"), lambda s=step: self.ctx.go(f"edit_{s}"))
+                b.setProperty("choice", f"edit_{step}")
+                head.addWidget(b)
+            inner.addLayout(head)
+            for line in lines:
+                inner.addWidget(label(line))
+            if step == "photo" and visit.photo_jpeg:
+                pix = QPixmap()
+                pix.loadFromData(visit.photo_jpeg)
+                face = QLabel()
+                face.setPixmap(pix.scaledToHeight(150, Qt.TransformationMode.SmoothTransformation))
+                inner.addWidget(face)
+            grid.addWidget(box, n // 2, n % 2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(grid_host)
+        lay.addWidget(scroll, 1)
+        self.footer(lay, "review.confirm")
+
+
+class SignScreen(Screen):
+    name = "sign"
+
+    def build(self, lay: QVBoxLayout) -> None:
+        self.title(lay, "sign.title", "sign.subtitle")
+        self.pad = SignaturePad()
+        lay.addWidget(self.pad, 1)
+        row = QHBoxLayout()
+        row.addWidget(button(tr("sign.clear"), self.pad.clear))
+        row.addStretch(1)
+        lay.addLayout(row)
+        self.error = label(tr("sign.empty"), "error")
+        self.error.hide()
+        lay.addWidget(self.error)
+        self.footer(lay, "sign.confirm", on_next=self.done)
+
+    def done(self) -> None:
+        if self.pad.is_empty():
+            self.error.show()
+            return
+        self.ctx.visit.signature_png = self.pad.png()
+        self.ctx.advance()
+
+
+class _Relay(QObject):
+    done = Signal(object)
+
+
+class SubmitScreen(Screen):
+    """Saves through kiosk.sync.submission (one transaction), off the GUI thread."""
+
+    name = "submit"
+
+    def build(self, lay: QVBoxLayout) -> None:
+        self.title(lay, "submit.title", "submit.subtitle")
+        lay.addStretch(1)
+        self.relay = _Relay(self)
+        self.relay.done.connect(self._on_done)
+        visit, config = self.ctx.visit, self.ctx.config
+        application = visit.to_application(str(config["point.code"]), str(config["kiosk.id"]))
+        threading.Thread(target=self._work, args=(application,), name="submit", daemon=True).start()
+
+    def _work(self, application: Any) -> None:
+        from kiosk.sync.submission import submit_application
+
+        try:
+            result: object = submit_application(self.ctx.factory, application, self.ctx.config)
+        except Exception as exc:  # noqa: BLE001 - every failure gets the same screen and a retry
+            _log.warning("submission failed: %s", type(exc).__name__)
+            result = exc
+        self.relay.done.emit(result)
+
+    def _on_done(self, result: object) -> None:
+        if self.ctx.step is None or self.ctx.step.key != "submit":
+            return
+        if isinstance(result, Exception):
+            message = getattr(result, "message", None)
+            self.ctx.notice = pick(message) if message is not None else tr("disk_full.kept")
+            self.ctx.go("disk_full")
+            return
+        self.ctx.visit.submitted = result  # type: ignore[assignment]
+        self.ctx.go("submitted")
+
+
+class PrintScreen(Screen):
+    """Queues the form and the slip; waits for both, or reports the printer problem."""
+
+    name = "print"
+
+    def build(self, lay: QVBoxLayout) -> None:
+        self.title(lay, "print.title", "print.subtitle")
+        lay.addStretch(1)
+        self.relay = _Relay(self)
+        self.relay.done.connect(self._on_event)
+        self.pending: set[int] = set()
+        self.unsubscribe = self.ctx.print_queue.subscribe(self.relay.done.emit)
+        app = self.ctx.visit.submitted
+        threading.Thread(target=self._queue, args=(app, language()), name="print-submit", daemon=True).start()
+
+    def _queue(self, app: Any, lang: str) -> None:
+        from kiosk.devices.printers.printing import submit_document
+
+        config, queue = self.ctx.config, self.ctx.print_queue
+        try:
+            ids = [
+                submit_document(queue, str(config["printer.form"]), app, "form"),
+                submit_document(queue, str(config["printer.receipt"]), app, "slip",
+                                paper=str(config["printer.receipt_paper"]), lang=lang),
+            ]
+        except Exception as exc:  # noqa: BLE001 - the application is saved; staff print it later
+            _log.warning("printing could not be queued: %s", type(exc).__name__)
+            ids = []
+        self.relay.done.emit(ids)
+
+    def _on_event(self, event: Any) -> None:
+        if self.ctx.step is None or self.ctx.step.key != "print":
+            return
+        if isinstance(event, list):
+            if not event:
+                self._finish("printer_failed")
+                return
+            self.pending = set(event)
+            for job_id in event:  # jobs may have printed before we knew their ids
+                self._on_event(self.ctx.print_queue.status(job_id))
+            return
+        job = getattr(event, "job", event)
+        if job.id not in self.pending:
+            return
+        if job.state == "printed":
+            self.pending.discard(job.id)
+            if not self.pending:
+                self._finish("printed")
+        elif job.state in ("waiting", "held"):
+            self._finish("printer_failed")
+
+    def _finish(self, trigger: str) -> None:
+        self.leave()
+        self.ctx.go(trigger)
+
+    def leave(self) -> None:
+        unsubscribe = getattr(self, "unsubscribe", None)
+        if unsubscribe is not None:
+            unsubscribe()
+            self.unsubscribe = None

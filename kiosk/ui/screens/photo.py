@@ -1,0 +1,247 @@
+"""The photo step: live camera with guidance and auto-capture, scan the photo receipt, or type the
+数码照相图像号. Camera and analysis run in their own threads (kiosk.devices.camera); this screen
+only paints frames and guidance. A camera that is lost goes to the camera-failure screen."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+
+from kiosk import logs, resources
+from kiosk.photo import numbers
+from kiosk.ui.base import button, choice_grid, field_edit, frame, label
+from kiosk.ui.screens.forms import FormScreen
+from kiosk.ui.texts import pick, tr
+
+_log = logs.get("kiosk.ui")
+VIEW_W, VIEW_H = 480, 360
+
+
+def to_pixmap(frame: np.ndarray, width: int, height: int) -> QPixmap:
+    rgb = np.ascontiguousarray(frame[:, :, ::-1])
+    h, w = rgb.shape[:2]
+    image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    return QPixmap.fromImage(image).scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+
+
+class ReceiptScanner(QObject):
+    """Reads the receipt's barcode from camera frames in a thread; ``found`` once on the GUI thread."""
+
+    found = Signal(str)
+    frameReady = Signal(object)
+
+    def __init__(self, make_source: Any, parent: QObject | None = None):
+        super().__init__(parent)
+        self._latest: np.ndarray | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self.camera = make_source(self._frame, lambda _s: None)
+        self._thread = threading.Thread(target=self._loop, name="receipt-scan", daemon=True)
+
+    def _frame(self, frame: np.ndarray, _t: float) -> None:
+        with self._lock:
+            self._latest = frame
+        self.frameReady.emit(frame)
+
+    def start(self) -> None:
+        self.camera.start()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.camera.stop()
+        if self._thread.is_alive():
+            self._thread.join(3)
+
+    def _loop(self) -> None:
+        from kiosk.photo.receipt_scan import scan_receipt
+
+        while not self._stop.wait(0.3):
+            with self._lock:
+                frame, self._latest = self._latest, None
+            if frame is not None and (text := scan_receipt(frame)):
+                self.found.emit(text)
+                return
+
+
+class PhotoScreen(FormScreen):
+    name = "photo"
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.mode = "camera"
+        self.bridge: Any = None
+        self.scanner: ReceiptScanner | None = None
+        self.photo: Any = None  # SpecPhoto under review
+
+    def enter(self) -> None:
+        self.leave()
+        super().enter()
+        if self.mode == "camera":
+            self._start_camera()
+        elif self.mode == "scan":
+            self._start_scanner()
+
+    def leave(self) -> None:
+        if self.bridge is not None:
+            bridge, self.bridge = self.bridge, None
+            for sig in (bridge.frameReady, bridge.viewChanged, bridge.photoReady, bridge.cameraStateChanged):
+                sig.disconnect()
+            bridge.stop()
+            bridge.deleteLater()
+        if self.scanner is not None:
+            scanner, self.scanner = self.scanner, None
+            scanner.found.disconnect()
+            scanner.frameReady.disconnect()
+            scanner.stop()
+            scanner.deleteLater()
+
+    def build(self, lay: QVBoxLayout) -> None:
+        visit = self.ctx.visit
+        self.title(lay, "photo.title", "photo.subtitle")
+        modes = [(m, tr(f"photo.mode.{m}")) for m in ("camera", "scan", "type")]
+        lay.addLayout(choice_grid(modes, self.mode, self.set_mode, 3))
+        row = QHBoxLayout()
+        self.view = QLabel()
+        self.view.setObjectName("photoView")
+        self.view.setFixedSize(VIEW_W, VIEW_H)
+        self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        side = QVBoxLayout()
+        self.guidance = label("", "guidance")
+        self.accept_button = button(tr("photo.accept"), self.accept, "primary")
+        self.retake_button = button(tr("photo.retake"), self.retake)
+        if self.mode in ("camera", "scan"):
+            row.addWidget(self.view)
+            self.guidance.setText(tr("photo.starting" if self.mode == "camera" else "photo.scan_hint"))
+            side.addWidget(self.guidance)
+            side.addStretch(1)
+            if self.mode == "camera":
+                side.addWidget(self.retake_button)
+                side.addWidget(self.accept_button)
+            row.addLayout(side, 1)
+            lay.addLayout(row)
+        else:
+            lay.addWidget(label(tr("photo.type_hint")))
+            edit = self.add_field(lay, "", field_edit("letters", visit.photo_number if visit.photo_number_source != "kiosk" else "", 30))
+            edit.setObjectName("photoNumber")
+        if visit.photo_number and self.mode != "type":
+            box, inner = frame("goodCard")
+            inner.addWidget(label(tr("photo.have", number=visit.photo_number), "value"))
+            lay.addWidget(box)
+        self.accept_button.setVisible(False)
+        self.retake_button.setVisible(False)
+        lay.addWidget(self.error)
+        lay.addStretch(1)
+        self.next_button = self.footer(lay, on_next=self.done)
+        if self.mode == "type":
+            self.add_keypad(lay)
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.enter()
+
+    # -- camera ------------------------------------------------------------------------------------
+
+    def _start_camera(self) -> None:
+        if self.ctx.make_camera is None:
+            return
+        try:
+            self.bridge = self.ctx.make_camera()
+        except Exception:  # noqa: BLE001 - any camera start failure has the same way on
+            _log.exception("camera could not start")
+            self.ctx.go("camera_failed")
+            return
+        self.bridge.frameReady.connect(self._on_frame)
+        self.bridge.viewChanged.connect(self._on_view)
+        self.bridge.photoReady.connect(self._on_photo)
+        self.bridge.cameraStateChanged.connect(self._on_camera_state)
+        self.bridge.start()
+
+    def _on_frame(self, frame: np.ndarray) -> None:
+        if self.photo is None and self.bridge is not None:
+            self.view.setPixmap(to_pixmap(frame, VIEW_W, VIEW_H))
+
+    def _on_view(self, view: Any) -> None:
+        if self.bridge is None or view.phase == "review":
+            return
+        text = pick(view.guidance) if view.guidance else ""
+        if view.countdown:
+            text = tr("photo.countdown", n=view.countdown)
+        if view.help_offered:
+            text += "\n" + tr("photo.help")
+        self.guidance.setText(text)
+
+    def _on_photo(self, photo: Any) -> None:
+        if self.bridge is None or photo is None or photo.jpeg is None:
+            return
+        self.photo = photo
+        pix = QPixmap()
+        pix.loadFromData(photo.jpeg)
+        self.view.setPixmap(pix.scaled(VIEW_W, VIEW_H, Qt.AspectRatioMode.KeepAspectRatio))
+        self.guidance.setText(tr("photo.review"))
+        self.accept_button.setVisible(True)
+        self.retake_button.setVisible(True)
+
+    def _on_camera_state(self, state: str) -> None:
+        if state == "lost" and self.bridge is not None:
+            self.ctx.go("camera_failed")
+
+    def accept(self) -> None:
+        if self.bridge is None or self.photo is None:
+            return
+        accepted = self.bridge.accept()
+        self.ctx.visit.photo_jpeg = accepted.jpeg
+        self.ctx.visit.photo_number = accepted.photo_number
+        self.ctx.visit.photo_number_source = accepted.photo_number_source
+        self.photo = None
+        self.ctx.advance()
+
+    def retake(self) -> None:
+        self.photo = None
+        self.accept_button.setVisible(False)
+        self.retake_button.setVisible(False)
+        if self.bridge is not None:
+            self.bridge.retake()
+
+    # -- receipt -------------------------------------------------------------------------------------
+
+    def _start_scanner(self) -> None:
+        from kiosk.devices.camera.qt_bridge import camera_factory
+
+        media = resources.path("samples", "receipts", "demo-receipt.png") if self.ctx.demo else None
+        self.scanner = ReceiptScanner(camera_factory(self.ctx.config, self.ctx.demo, media))
+        self.scanner.found.connect(self._on_scanned)
+        self.scanner.frameReady.connect(lambda f: self.view.setPixmap(to_pixmap(f, VIEW_W, VIEW_H)))
+        self.scanner.start()
+
+    def _on_scanned(self, text: str) -> None:
+        self.ctx.visit.photo_number, self.ctx.visit.photo_number_source = text, "scanned"
+        self.ctx.visit.photo_jpeg = None
+        self.guidance.setText(tr("photo.scanned", number=text))
+
+    # -- next ----------------------------------------------------------------------------------------
+
+    def done(self) -> None:
+        visit = self.ctx.visit
+        if self.mode == "camera" and self.photo is not None:
+            self.accept()
+            return
+        if self.mode == "type":
+            typed = numbers.validate_typed(self.fields[0].text(), str(self.ctx.config["photo.number_pattern"]))
+            if not typed.ok:
+                self.show_error(pick(typed.error) if typed.error else tr("photo.need"))
+                return
+            visit.photo_number, visit.photo_number_source, visit.photo_jpeg = typed.number, typed.source, None
+        if not visit.photo_number:
+            self.show_error(tr("photo.need"))
+            return
+        self.ctx.advance()
+
+    def started_at(self) -> float:
+        return time.monotonic()
