@@ -68,6 +68,8 @@ class Context:
         journey, _, step = name.partition(".")
         self.journey = JOURNEYS.get(journey) if step else None
         self.step = self.journey.step(step) if self.journey else None
+        if self.journey is not None:
+            self.visit.service = self.journey.key
 
 
 # -- widgets ---------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ class JourneyMachine(QStateMachine):
         self.states: dict[str, QState] = {}
         self.history: dict[str, QHistoryState] = {}
         self.edges: list[tuple[str, str, str]] = []
+        self.transitions: list[TriggerTransition] = []  # Python overrides live only while referenced
         for name in TOP_STATES:
             self.states[name] = QState(self)
         for key, journey in JOURNEYS.items():
@@ -65,6 +66,7 @@ class JourneyMachine(QStateMachine):
 
     def _add(self, source: str, trigger: str, target: str) -> None:
         tr = TriggerTransition(self.nav, trigger, self.states[source])
+        self.transitions.append(tr)
         if target.startswith("history:"):
             tr.setTargetState(self.history[target.split(":", 1)[1]])
             self.edges.append((source, trigger, "history"))

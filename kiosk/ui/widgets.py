@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from PySide6.QtCore import QBuffer, QIODevice, QPointF, Qt, Signal
@@ -19,30 +18,33 @@ def date_text(day: dt.date) -> str:
 
 
 class DatePicker(QWidget):
-    """A month of big day buttons; arrows change month and year. ``picked`` on a tap."""
+    """Five weeks of big day buttons from the current week (so the next two weeks, where renewal
+    dates fall, always take one tap); arrows move by four weeks or a year. ``picked`` on a tap."""
 
     picked = Signal(object)
+    WEEKS = 5
 
     def __init__(self, selected: dt.date | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.selected = selected
         base = selected or clock.today()
-        self.year, self.month = base.year, base.month
+        self.start = base - dt.timedelta(days=base.weekday())
         self.box = QVBoxLayout(self)
         self.box.setContentsMargins(0, 0, 0, 0)
         self.inner: QWidget | None = None
         self._draw()
 
-    def shift(self, months: int) -> None:
-        index = self.year * 12 + self.month - 1 + months
-        self.year, self.month = divmod(index, 12)
-        self.month += 1
+    def shift(self, weeks: int) -> None:
+        self.start += dt.timedelta(weeks=weeks)
         self._draw()
 
     def pick(self, day: dt.date) -> None:
         self.selected = day
         self._draw()
         self.picked.emit(day)
+
+    def days(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=n) for n in range(7 * self.WEEKS)]
 
     def _draw(self) -> None:
         if self.inner is not None:
@@ -53,29 +55,35 @@ class DatePicker(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(8)
         head = QHBoxLayout()
-        for text, months in (("«", -12), ("‹", -1)):
-            head.addWidget(button(text, lambda m=months: self.shift(m), "key"))
-        title = QLabel(tr("date.month", year=self.year, month=self.month))
+        for text, weeks in (("«", -52), ("‹", -4)):
+            head.addWidget(button(text, lambda w=weeks: self.shift(w), "key"))
+        days = self.days()
+        first, last = days[0], days[-1]
+        span = tr("date.month", year=first.year, month=first.month)
+        if (last.year, last.month) != (first.year, first.month):
+            span += " – " + tr("date.month", year=last.year, month=last.month)
+        title = QLabel(span)
         title.setObjectName("value")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         head.addWidget(title, 1)
-        for text, months in (("›", 1), ("»", 12)):
-            head.addWidget(button(text, lambda m=months: self.shift(m), "key"))
+        for text, weeks in (("›", 4), ("»", 52)):
+            head.addWidget(button(text, lambda w=weeks: self.shift(w), "key"))
         lay.addLayout(head)
         grid = QGridLayout()
-        grid.setSpacing(6)
+        grid.setSpacing(4)
         for col in range(7):
             day_name = QLabel(tr(f"date.wd{col}"))
             day_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
             grid.addWidget(day_name, 0, col)
-        for row, week in enumerate(calendar.Calendar(0).monthdatescalendar(self.year, self.month), start=1):
-            for col, day in enumerate(week):
-                if day.month != self.month:
-                    continue
-                b = button(str(day.day), lambda d=day: self.pick(d), "day", checkable=True)
-                b.setChecked(day == self.selected)
-                b.setProperty("date", day.isoformat())
-                grid.addWidget(b, row, col)
+        today = clock.today()
+        for n, day in enumerate(days):
+            text = tr("date.first", month=day.month) if day.day == 1 else str(day.day)
+            if day == today:
+                text = tr("date.today")
+            b = button(text, lambda d=day: self.pick(d), "day", checkable=True)
+            b.setChecked(day == self.selected)
+            b.setProperty("date", day.isoformat())
+            grid.addWidget(b, n // 7 + 1, n % 7)
         lay.addLayout(grid)
         shown = tr("date.picked", date=date_text(self.selected)) if self.selected else tr("date.none")
         lay.addWidget(label(shown, "value"))

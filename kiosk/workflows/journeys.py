@@ -9,7 +9,8 @@ names a function in :mod:`kiosk.workflows.branching` whose outcome is the trigge
 Triggers every journey understands:
 ``next`` / ``back`` (buttons), ``cancel`` (end the visit from any step before submission),
 ``card_removed`` / ``card_back`` (the reader), ``camera_failed``,
-``submitted`` / ``disk_full``, ``printed`` / ``printer_failed``, and a rule's outcomes.
+``submitted`` / ``disk_full``, ``printed`` / ``printer_failed``, ``timeout`` (the idle wipe, from
+every state), and a rule's outcomes.
 """
 
 from __future__ import annotations
@@ -138,6 +139,7 @@ def _journey(key: str, middle: list[Step], extra: list[Transition], materials: s
         if step.cancellable and step.key not in ("no_card", "under_age", "consent"):
             t.append(Transition(step.key, "cancel", "welcome"))
     t.append(Transition("consent", "cancel", "welcome"))
+    t += [Transition(s.key, "timeout", "welcome") for s in steps]  # idle wipe, from anywhere
     return Journey(key, tuple(steps), tuple(t), materials)
 
 
@@ -221,6 +223,7 @@ ELIGIBILITY = Journey(
         Transition("not_eligible", "next", "welcome"),
         Transition("eligible", "back", "condition"),
         Transition("not_eligible", "back", "condition"),
+        *(Transition(k, "timeout", "welcome") for k in ("consent", "card", "identity", "condition", "eligible", "not_eligible")),
     ),
 )
 
@@ -236,6 +239,8 @@ TOP_TRANSITIONS: tuple[Transition, ...] = (
     Transition(SERVICES, "info", INFO),
     Transition(INFO, "back", SERVICES),
     Transition(INFO, "cancel", WELCOME),
+    Transition(SERVICES, "timeout", WELCOME),
+    Transition(INFO, "timeout", WELCOME),
     *(Transition(SERVICES, key, f"{key}.consent") for key in JOURNEYS),
 )
 

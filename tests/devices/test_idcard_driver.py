@@ -167,3 +167,18 @@ def test_callback_delivery_and_a_prompt_stop() -> None:
         assert time.monotonic() - started < 0.5
         assert driver.events.empty()
     assert [type(e) for e in got[:2]] == [ReaderFound, CardRead]
+
+
+def test_a_pyserial_spy_url_reads_and_traces_the_traffic(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # spy:// (pyserial's hex-dumping wrapper) traces to stderr; its file= option leaks the file
+    sim = SimulatedReader(card="resident", timing=FAST).start()
+    try:
+        with ReaderDriver(f"spy://{sim.pts}", 115200, QUICK) as driver:
+            assert wait_for(driver, CardRead).card.card_type == "resident"
+    finally:
+        sim.stop()
+    trace = capsys.readouterr().err.upper()
+    assert "TX   0000  AA AA AA 96 69 00 03 20  01 22" in trace  # find, byte for byte as specified
+    assert "TX   0000  AA AA AA 96 69 00 03 30  01 32" in trace  # read base

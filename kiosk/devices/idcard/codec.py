@@ -6,7 +6,9 @@ carry ``CMD PARA [data]``; responses carry ``SW1 SW2 SW3 [data]``.
 
 :class:`FrameDecoder` is fed whatever chunks the port returns. It hunts for the preamble, waits
 for the whole frame, checks the checksum and, when a frame is bad, moves on by a single byte so a
-valid frame hidden after garbage or inside a bad frame's claimed length is still found.
+valid frame hidden after garbage or inside a bad frame's claimed length is still found. While a
+frame is incomplete, a whole valid frame already received after its header shows the header was
+noise, so a false header claiming a long length cannot hold back the real answer behind it.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class CodecError(ValueError):
     """A frame body is too short or otherwise not what its kind needs."""
 
 
-def xor(data: bytes) -> int:
+def xor(data: bytes | bytearray) -> int:
     return reduce(lambda a, b: a ^ b, data, 0)
 
 
@@ -126,7 +128,14 @@ class FrameDecoder:
                 continue
             end = HEADER_SIZE + length
             if len(self._buf) < end:
-                return bodies
+                later = self._next_valid_frame()
+                if later < 0:
+                    return bodies
+                # a whole valid frame already sits inside this one's claimed length: the header
+                # was noise (a real frame holding a valid frame in its data is vanishingly rare)
+                self.rejected += 1
+                self._skip(later)
+                continue
             frame = bytes(self._buf[:end])
             if xor(frame[5:-1]) != frame[-1]:
                 # a bad frame, or noise that looked like a preamble: step over one byte only
@@ -135,6 +144,19 @@ class FrameDecoder:
                 continue
             bodies.append(frame[HEADER_SIZE:-1])
             del self._buf[:end]
+
+    def _next_valid_frame(self) -> int:
+        """Where the first complete, valid frame after the current start begins (or -1)."""
+        at = self._buf.find(PREAMBLE, 1)
+        while at >= 0:
+            if len(self._buf) >= at + HEADER_SIZE:
+                length = int.from_bytes(self._buf[at + 5 : at + 7], "big")
+                end = at + HEADER_SIZE + length
+                complete = MIN_LENGTH <= length <= MAX_LENGTH and end <= len(self._buf)
+                if complete and xor(self._buf[at + 5 : end - 1]) == self._buf[end - 1]:
+                    return at
+            at = self._buf.find(PREAMBLE, at + 1)
+        return -1
 
     def _drop_noise(self) -> None:
         # keep a tail that may be the start of a preamble split across chunks

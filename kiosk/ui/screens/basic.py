@@ -60,7 +60,7 @@ class Services(Screen):
         for n, key in enumerate(MENU):
             b = button(tr(f"service.{key}") + "\n" + tr(f"service.{key}.hint"), lambda k=key: self.ctx.go(k), "tile")
             b.setProperty("choice", key)
-            grid.addWidget(b, n // 2, n % 2)
+            grid.addWidget(b, n // 3, n % 3)
         lay.addLayout(grid)
         lay.addStretch(1)
         self.footer(lay, next_key=None)

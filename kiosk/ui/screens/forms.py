@@ -71,13 +71,19 @@ class PermitScreen(FormScreen):
     def build(self, lay: QVBoxLayout) -> None:
         visit = self.ctx.visit
         self.title(lay, "permit.title", "permit.subtitle")
-        lay.addLayout(choice_grid([(p.key, pick(p)) for p in codes.permit_types()], visit.permit.type, self.set_type, 2))
-        lay.addWidget(label(tr("permit.expiry")))
+        row = QHBoxLayout()
+        row.setSpacing(32)
+        left = QVBoxLayout()
+        left.addLayout(choice_grid([(p.key, pick(p)) for p in codes.permit_types()], visit.permit.type, self.set_type, 1))
+        left.addSpacing(16)
+        left.addWidget(label(tr("permit.expiry")))
+        left.addWidget(self.error)
+        left.addStretch(1)
+        row.addLayout(left, 2)
         picker = DatePicker(visit.permit.expires)
         picker.picked.connect(self.set_date)
-        lay.addWidget(picker)
-        lay.addWidget(self.error)
-        lay.addStretch(1)
+        row.addWidget(picker, 3)
+        lay.addLayout(row, 1)
         self.footer(lay, on_next=self.done)
 
     def set_type(self, key: str) -> None:

@@ -1,0 +1,235 @@
+"""The scripted journeys of ``kiosk walkthrough``: one applicant per service, through the real UI.
+
+``run(service, out, lang, large)`` builds the kiosk offscreen with the simulators (direct card
+source, simulated camera, folder printer, SQLite in the data folder), walks the journey, saves a
+PNG of every screen, the printed PDFs and ``walkthrough.json``. With ``extras`` it also shows the
+screens a journey does not reach by itself (endings, failures, overlays) and saves them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk import paths
+from kiosk.config import Config
+from kiosk.domain import clock
+from kiosk.ui.applicant import Applicant, Recorder, pump
+from kiosk.ui.app import Kiosk, build
+from kiosk.ui.card_source import DirectCardSource
+
+SIZE = (1280, 860)
+
+
+def journey(a: Applicant, service: str, photo: str = "camera") -> None:
+    """One applicant from the welcome screen back to it."""
+    a.wait_state("welcome")
+    a.tap(text_key="welcome.start")
+    a.tap(choice=service)
+    a.next()  # consent
+    a.wait_state(f"{service}.card")
+    a.ctx.cards.place("resident")
+    pump()
+    if service == "renewal":
+        a.wait_state("renewal.permit")
+        a.pick_date(clock.today() + dt.timedelta(days=10))
+        a.next()
+        a.next()  # decision
+        address(a, detail=None)
+        phone(a)
+    elif service == "replacement":
+        a.next()  # reason: lost is preselected
+        address(a, detail="科技园18号")
+        phone(a)
+        condition(a)
+        a.next()  # relatives: none
+    elif service == "exchange":
+        a.wait_state("exchange.permit")
+        a.pick_date(dt.date(clock.today().year + 3, 8, 31))
+        a.next()
+        address(a, detail="科技园18号")
+        phone(a)
+        condition(a)
+        a.next()
+    elif service in ("change", "correction"):
+        a.wait_state(f"{service}.changes")
+        if service == "change":
+            a.type("科苑路3号")
+            a.focus_field(1)
+            a.type("科技园18号")
+            a.focus_field(2)
+            a.type("搬家")
+        else:
+            a.tap(choice="name")
+            a.type("李小红")
+            a.focus_field(1)
+            a.type("李晓红")
+            a.focus_field(2)
+            a.type("录入错误")
+        a.next()
+        if service == "change":
+            address(a, detail="科技园18号")
+        phone(a)
+    take_photo(a, service, photo)
+    a.wait_state(f"{service}.review")
+    a.next()
+    a.sign()
+    a.next()
+    a.wait_state(f"{service}.done", 60)
+    a.ctx.cards.remove()
+    a.next()
+    a.wait_state("welcome")
+
+
+def address(a: Applicant, detail: str | None) -> None:
+    a.tap(choice="440305")
+    a.tap(choice="粤海")
+    if detail:
+        a.type(detail)
+    a.next()
+
+
+def phone(a: Applicant) -> None:
+    a.type("13800138000")
+    a.next()
+
+
+def condition(a: Applicant) -> None:
+    a.type("深圳示例科技")
+    a.focus_field(1)
+    a.type("高新南一道6号")
+    a.next()
+
+
+def take_photo(a: Applicant, service: str, how: str) -> None:
+    a.wait_state(f"{service}.photo")
+    if how == "type":
+        a.tap(choice="type")
+        a.type("A7K3Q9B2")
+        a.next()
+        return
+    photo = a.window.screens["photo"]
+    a.wait_for(lambda: photo.accept_button.isVisible(), "the auto-captured photo", 60)  # type: ignore[attr-defined]
+    a.tap(photo.accept_button)  # type: ignore[attr-defined]
+
+
+def extras(a: Applicant, shoot: Any) -> None:
+    """Screens no straight journey shows: information, eligibility, endings, failures, overlays."""
+    go = a.ctx.go
+    a.wait_state("welcome")
+    go("next"), go("info"), pump(), shoot("info")
+    go("cancel"), go("next"), go("eligibility"), go("next"), pump()
+    a.tap(text_key="card.no_card"), pump(), shoot("eligibility.identity")
+    a.type("李晓红")
+    a.focus_field(1)
+    a.type("430102199005122840")
+    a.next(), pump(), shoot("eligibility.condition")
+    a.next(), pump(), shoot("eligibility.eligible")
+    go("back"), a.tap(choice="none"), a.next(), pump(), shoot("eligibility.not_eligible")
+    go("next")
+    go("next"), go("renewal"), go("next"), pump()
+    a.ctx.cards.place("resident"), pump()
+    a.pick_date(clock.today() + dt.timedelta(days=40))
+    a.next(), pump(), shoot("renewal.too_early")
+    go("back"), a.pick_date(clock.today() - dt.timedelta(days=3)), a.next(), pump(), shoot("renewal.expired")
+    go("back"), a.pick_date(clock.today() + dt.timedelta(days=3)), a.next(), pump(), a.next()
+    a.ctx.cards.remove(), pump(), shoot("renewal.card_removed")
+    a.ctx.cards.place("gat_hk"), pump(), shoot("renewal.card_removed-other-card")
+    a.ctx.cards.place("resident"), pump()
+    a.window.confirm_cancel(), pump(), shoot("overlay-cancel")
+    a.window.overlay.close_overlay()
+    a.window.call_help(), pump(), shoot("overlay-help")
+    a.window.overlay.close_overlay()
+    a.window._on_idle(), pump(), shoot("overlay-idle")
+    a.window.time_out(), pump()
+    for failure in ("camera_failed", "disk_full", "printer_failed", "no_card", "under_age"):
+        go("next"), go("replacement"), go("next"), pump()
+        if failure == "no_card":
+            go("no_card")
+        elif failure == "under_age":
+            a.ctx.visit.card = None
+            a.ctx.decision = None
+            go("under_age")
+        else:
+            a.ctx.cards.place("resident"), pump()
+            route = {"camera_failed": ["next"] * 5, "disk_full": ["next"] * 8, "printer_failed": ["next"] * 8}[failure]
+            a.ctx.visit.residence.district, a.ctx.visit.residence.street = "440305", "粤海"
+            a.ctx.visit.residence.detail, a.ctx.visit.phone = "x", "13800138000"
+            a.ctx.visit.condition_details = {"employer_name": "x", "employer_address": "x"}
+            a.ctx.visit.photo_number = "A7K3Q9B2"
+            for trig in route[:5]:
+                go(trig)
+            if failure == "camera_failed":
+                go("camera_failed")
+            else:
+                go("next"), go("next"), go("next")  # photo → review → sign → submit (waits)
+                a.window.screens["submit"].relay.done.disconnect()  # type: ignore[attr-defined]
+                go(failure if failure == "disk_full" else "submitted")
+                if failure == "printer_failed":
+                    a.window.screens["print"].leave()  # type: ignore[attr-defined]
+                    go("printer_failed")
+        pump(50), shoot(a.window.state)
+        go("timeout"), go("next"), pump()
+        a.wait_state("welcome")
+
+
+def run(service: str, out: Path, lang: str = "zh", large: bool = False, with_extras: bool = False) -> dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    kiosk: Kiosk = build(Config.load(), demo=True, lang=lang, large_text=large, cards=DirectCardSource())
+    window = kiosk.window
+    window.resize(*SIZE)
+    window.show()
+    pump(50)
+    shots: list[str] = []
+
+    def shoot(name: str) -> None:
+        pump(30)
+        path = out / f"{len(shots) + 1:02d}-{name}.png"
+        window.grab().save(str(path))
+        shots.append(path.name)
+
+    recorder = Recorder(window, on_screen=shoot)
+    shoot("welcome")
+    start = time.perf_counter()
+    a = Applicant(window)
+    try:
+        journey(a, service)
+    finally:
+        recorder.detach()
+    total_seconds = time.perf_counter() - start
+    printed = sorted(paths.sub("printed").glob("*.pdf"))
+    for pdf in printed:
+        shutil.copy(pdf, out / pdf.name)
+    screens = [r for r in recorder.screens if r.name]
+    result = {
+        "service": service,
+        "lang": lang,
+        "large_text": large,
+        "screens": [{"name": r.name, "taps": r.taps, "typed_characters": r.typed_characters,
+                     "seconds": round(r.seconds, 3)} for r in screens],
+        "totals": {
+            "taps": sum(r.taps for r in screens),
+            "typed_characters": sum(r.typed_characters for r in screens),
+            "seconds": round(sum(r.seconds for r in screens), 3),
+        },
+        "wall_seconds": round(total_seconds, 3),
+        "screenshots": shots,
+        "printed": [p.name for p in printed],
+    }
+    if with_extras:
+        extras(a, shoot)
+        result["screenshots"] = shots
+    (out / "walkthrough.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    kiosk.stop()
+    window.close()
+    window.deleteLater()
+    pump()
+    app.processEvents()
+    return result

@@ -1,0 +1,267 @@
+"""The kiosk's main window: a top bar, the applicant screens, overlays, and a slot for supervisor mode.
+
+Supervisor mode (issue 8) plugs in here: :attr:`KioskWindow.supervisorRequested` fires on the
+hidden gesture (hold the top-right corner 5 s, or Ctrl+Alt+Shift+S; see docs/ui.md);
+:meth:`show_supervisor` puts its widget on top of the applicant screens and
+:meth:`show_applicant` returns (the applicant's visit is wiped first: staff never see it).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLayout, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk import logs
+from kiosk.domain import idnumber
+from kiosk.ui import style
+from kiosk.ui.activity import Activity
+from kiosk.ui.base import Context, Screen, button, label
+from kiosk.ui.machine import JourneyMachine
+from kiosk.ui.overlay import Overlay
+from kiosk.ui.screens import basic, card, finish, forms, photo
+from kiosk.ui.texts import set_language, tr
+
+_log = logs.get("kiosk.ui")
+SCREENS: tuple[type[Screen], ...] = (
+    basic.Welcome, basic.Services, basic.Info, basic.Consent, basic.Ending, basic.Decision, basic.Result,
+    basic.Done, basic.CardRemoved, basic.CameraFailed, basic.DiskFull, basic.PrinterFailed, card.CardScreen,
+    forms.PermitScreen, forms.AddressScreen, forms.PhoneScreen, forms.ConditionScreen, forms.RelativesScreen,
+    forms.ReasonScreen, forms.ChangesScreen, forms.IdentityScreen, photo.PhotoScreen, finish.ReviewScreen,
+    finish.SignScreen, finish.SubmitScreen, finish.PrintScreen,
+)
+NOT_PROGRESS = {"ending", "card_removed", "camera_failed", "disk_full", "printer_failed"}
+DEMO_KEYS = {Qt.Key.Key_F1: "resident", Qt.Key.Key_F2: "resident_longterm", Qt.Key.Key_F3: "gat_hk", Qt.Key.Key_F4: "foreign_2023"}
+
+
+class KioskWindow(QWidget):
+    supervisorRequested = Signal()
+    screenShown = Signal(str, str)  # state name, screen name
+
+    def __init__(self, ctx: Context, default_lang: str = "zh", default_large: bool = False):
+        super().__init__()
+        self.ctx = ctx
+        self.default_lang, self.default_large = default_lang, default_large
+        self.setWindowTitle(tr("app.title"))
+        self.resize(1280, 860)
+        self.root = QStackedWidget(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # a top-level window: do not push size hints (offscreen/kiosk compositors refuse them)
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        outer.addWidget(self.root)
+        self.applicant = QWidget()
+        lay = QVBoxLayout(self.applicant)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self._top_bar())
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("screens")
+        lay.addWidget(self.stack, 1)
+        self.root.addWidget(self.applicant)
+        self.screens: dict[str, Screen] = {}
+        for cls in SCREENS:
+            screen = cls(ctx)
+            self.screens[cls.name] = screen
+            self.stack.addWidget(screen)
+        self.current: Screen | None = None
+        self.state = ""
+        self.overlay = Overlay(self)
+        self.activity = Activity(int(ctx.config["timeouts.idle_seconds"]) * 1000, self)
+        self.activity.idle.connect(self._on_idle)
+        QApplication.instance().installEventFilter(self.activity)  # type: ignore[union-attr]
+        ctx.cards.cardRead.connect(self._on_card)
+        ctx.cards.cardRemoved.connect(self._on_card_removed)
+        self.machine = JourneyMachine(ctx.nav, self._on_enter, self)
+        self.transition_ms: list[float] = []
+        ctx.nav.go.connect(self._mark, Qt.ConnectionType.DirectConnection)
+        self._go_at = 0.0
+        for key in (QKeySequence("Ctrl+Alt+Shift+S"),):
+            QShortcut(key, self).activated.connect(self.supervisorRequested.emit)
+        self._set_style()
+
+    # -- top bar --------------------------------------------------------------------------------
+
+    def _top_bar(self) -> QFrame:
+        bar = QFrame()
+        bar.setObjectName("topBar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(32, 10, 24, 10)
+        self.top_title = label("", "topTitle", wrap=False)
+        self.step_label = label("", "stepLabel", wrap=False)
+        row.addWidget(self.top_title)
+        row.addSpacing(24)
+        row.addWidget(self.step_label)
+        row.addStretch(1)
+        self.help_button = button("", self.call_help, "help")
+        row.addWidget(self.help_button)
+        return bar
+
+    def _update_bar(self) -> None:
+        journey, step = self.ctx.journey, self.ctx.step
+        self.help_button.setText("?  " + tr("btn.help"))
+        if journey is None:
+            self.top_title.setText(tr("app.title"))
+            self.step_label.setText("")
+            return
+        self.top_title.setText(tr(f"service.{journey.key}"))
+        progress = [s.key for s in journey.steps if s.screen not in NOT_PROGRESS]
+        if step is not None and step.key in progress:
+            self.step_label.setText(tr("top.step", n=progress.index(step.key) + 1, total=len(progress)))
+        else:
+            self.step_label.setText("")
+
+    # -- states ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.machine.start()
+
+    def _mark(self, _trigger: str) -> None:
+        self._go_at = time.perf_counter()
+
+    def _on_enter(self, name: str) -> None:
+        if self.current is not None:
+            self.current.leave()
+        if name == "welcome":
+            self.wipe()
+        self.state = name
+        self.ctx.set_state(name)
+        screen_name = self.ctx.step.screen if self.ctx.step else name
+        self.current = self.screens[screen_name]
+        self._update_bar()
+        self.current.enter()
+        self.stack.setCurrentWidget(self.current)
+        if self._go_at:
+            self.transition_ms.append((time.perf_counter() - self._go_at) * 1000)
+            self._go_at = 0.0
+        _log.info("screen %s", name)
+        self.screenShown.emit(name, screen_name)
+
+    def wipe(self) -> None:
+        """Forget the applicant: visit data, photo, card, typed text, clipboard; language back to default."""
+        self.overlay.close_overlay()
+        self.ctx.visit.wipe()
+        self.ctx.decision, self.ctx.notice = None, ""
+        self.screens["photo"].mode = "camera"  # type: ignore[attr-defined]
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.clear()
+        if (self.ctx.visit.lang, self.ctx.visit.large_text) != (self.default_lang, self.default_large):
+            self.ctx.visit.lang, self.ctx.visit.large_text = self.default_lang, self.default_large
+            self._set_style()
+
+    def set_preferences(self, lang: str, large: bool) -> None:
+        self.ctx.visit.lang, self.ctx.visit.large_text = lang, large
+        self._set_style()
+        self._update_bar()
+        if self.current is not None:
+            self.current.enter()
+
+    def _set_style(self) -> None:
+        set_language(self.ctx.visit.lang)
+        style.apply(QApplication.instance(), self.ctx.visit.large_text)  # type: ignore[arg-type]
+        self.setWindowTitle(tr("app.title"))
+
+    # -- devices --------------------------------------------------------------------------------
+
+    def _on_card(self, identity: object) -> None:
+        step = self.ctx.step
+        if step is None:
+            return  # nothing is read before consent
+        if step.key == "card":
+            self.ctx.visit.card = identity  # type: ignore[assignment]
+            self.ctx.advance()
+        elif step.key == "card_removed":
+            had = self.ctx.visit.card
+            if had is not None and had.id_number == getattr(identity, "id_number", None):
+                self.ctx.go("card_back")
+            else:
+                self.ctx.notice = tr("removed.other_card")
+                self.current.enter() if self.current else None
+
+    def _on_card_removed(self) -> None:
+        step = self.ctx.step
+        if step is not None and step.needs_card:
+            self.ctx.go("card_removed")
+
+    # -- idle, cancel, help -----------------------------------------------------------------------
+
+    def _on_idle(self) -> None:
+        if self.state == "welcome" or self.root.currentWidget() is not self.applicant:
+            return
+        self.overlay.still_there(int(self.ctx.config["timeouts.idle_countdown"]), self._still_here, self.time_out)
+
+    def _still_here(self) -> None:
+        self.overlay.close_overlay()
+        self.activity.timer.start()
+
+    def time_out(self) -> None:
+        self.overlay.close_overlay()
+        self.ctx.go("timeout")
+
+    def confirm_cancel(self) -> None:
+        self.overlay.confirm_cancel(self._cancel)
+
+    def _cancel(self) -> None:
+        self.overlay.close_overlay()
+        self.ctx.go("cancel")
+
+    def call_help(self) -> None:
+        from kiosk.storage.models import HelpCall
+
+        screen = self.state or "welcome"
+        factory = self.ctx.factory
+
+        def write() -> None:
+            try:
+                with factory.begin() as session:
+                    session.add(HelpCall(screen=screen[:64]))
+            except Exception:  # noqa: BLE001 - the overlay still tells the applicant to wave
+                _log.exception("help call not stored")
+
+        thread = threading.Thread(target=write, name="help-call", daemon=True)
+        thread.start()
+        self.help_thread = thread
+        self.overlay.help_called()
+
+    # -- supervisor slot ------------------------------------------------------------------------
+
+    def show_supervisor(self, widget: QWidget) -> None:
+        """Put the supervisor area up; the applicant's visit is wiped first."""
+        self.ctx.go("timeout")
+        if self.root.indexOf(widget) < 0:
+            self.root.addWidget(widget)
+        self.activity.enabled = False
+        self.root.setCurrentWidget(widget)
+
+    def show_applicant(self) -> None:
+        self.activity.enabled = True
+        self.root.setCurrentWidget(self.applicant)
+
+    # -- demo keys -----------------------------------------------------------------------------
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+        if self.ctx.demo and event.key() in DEMO_KEYS:
+            self.ctx.cards.place(DEMO_KEYS[event.key()])
+        elif self.ctx.demo and event.key() == Qt.Key.Key_F5:
+            self.ctx.cards.remove()
+        else:
+            super().keyPressEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+        super().resizeEvent(event)
+        if self.overlay.isVisible():
+            self.overlay.setGeometry(self.rect())
+
+    def closeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+        if self.current is not None:
+            self.current.leave()
+        QApplication.instance().removeEventFilter(self.activity)  # type: ignore[union-attr]
+        super().closeEvent(event)
+
+    def masked_id(self) -> str:
+        return idnumber.mask(self.ctx.visit.card.id_number) if self.ctx.visit.card else ""
