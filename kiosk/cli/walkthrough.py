@@ -18,12 +18,18 @@ SERVICES = ("renewal", "replacement", "exchange", "change", "correction")
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("walkthrough", help="script an applicant through the UI; screenshots and counts")
+    p = subparsers.add_parser(
+        "walkthrough", help="script an applicant through the UI; screenshots and counts"
+    )
     p.add_argument("--service", required=True, choices=SERVICES)
-    p.add_argument("--out", required=True, type=Path, help="folder for the PNGs, PDFs and walkthrough.json")
+    p.add_argument(
+        "--out", required=True, type=Path, help="folder for the PNGs, PDFs and walkthrough.json"
+    )
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--large-text", action="store_true")
-    p.add_argument("--extras", action="store_true", help="also show endings, failure screens and overlays")
+    p.add_argument(
+        "--extras", action="store_true", help="also show endings, failure screens and overlays"
+    )
     p.set_defaults(handler=_walkthrough)
 
 
@@ -33,8 +39,10 @@ def _walkthrough(args: argparse.Namespace) -> int:
 
     result = run(args.service, args.out, args.lang, args.large_text, args.extras)
     totals = result["totals"]
-    emit(result, False, 
+    emit(
+        result,
+        False,
         f"{args.service}: {len(result['screens'])} screens, {totals['taps']} taps, "
-        f"{totals['typed_characters']} typed characters, {totals['seconds']:.1f} s → {args.out}"
+        f"{totals['typed_characters']} typed characters, {totals['seconds']:.1f} s → {args.out}",
     )
     return 0

@@ -96,7 +96,9 @@ def _supervisor(kiosk: Kiosk, demo: bool) -> None:
     except ImportError:
         return
     window = kiosk.window
-    area = SupervisorArea(SupervisorContext(factory=kiosk.ctx.factory, config_path=paths.config_file(), demo=demo))
+    area = SupervisorArea(
+        SupervisorContext(factory=kiosk.ctx.factory, config_path=paths.config_file(), demo=demo)
+    )
     area.closed.connect(window.show_applicant)
     area.leaveRequested.connect(lambda kind: QApplication.quit() if kind == "exit" else None)
 
@@ -118,8 +120,12 @@ def run(args: argparse.Namespace) -> int:
             if SetupWizard(config).exec() != 1:
                 return 1
             config = Config.load()
-    kiosk = build(config, demo=demo, lang=getattr(args, "lang", None),
-                  large_text=True if getattr(args, "large_text", False) else None)
+    kiosk = build(
+        config,
+        demo=demo,
+        lang=getattr(args, "lang", None),
+        large_text=True if getattr(args, "large_text", False) else None,
+    )
     _supervisor(kiosk, demo)
     window = kiosk.window
     if getattr(args, "windowed", False) or not bool(config["kiosk.fullscreen"]):

@@ -9,16 +9,32 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kiosk.ui.keypad import pinyin_table
 from kiosk.ui.texts import tr
 from kiosk.ui.window import KioskWindow
+
+
+def route(edges: list[tuple[str, str, str]], start: str, wanted: set[str]) -> list[str] | None:
+    """The shortest trigger sequence from ``start`` to any state in ``wanted`` (breadth first)."""
+    routes: dict[str, list[str]] = {start: []}
+    queue = deque([start])
+    while queue:
+        here = queue.popleft()
+        if here in wanted:
+            return routes[here]
+        for source, trigger, target in edges:
+            if source == here and target != "history" and target not in routes:
+                routes[target] = [*routes[here], trigger]
+                queue.append(target)
+    return None
 
 
 class ScriptError(RuntimeError):
@@ -69,10 +85,13 @@ class Recorder:
 
 
 def pump(ms: int = 0) -> None:
+    """Process events (and deferred deletions, which an event loop would do) for ``ms``."""
     end = time.perf_counter() + ms / 1000
-    QApplication.processEvents()
-    while time.perf_counter() < end:
+    while True:
         QApplication.processEvents()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        if time.perf_counter() >= end:
+            return
         time.sleep(0.005)
 
 
@@ -83,10 +102,25 @@ class Applicant:
     # -- finding and tapping ----------------------------------------------------------------------
 
     def _visible_buttons(self) -> list[QPushButton]:
-        root: QWidget = self.window.overlay.dialog if self.window.overlay.isVisible() and self.window.overlay.dialog else self.window.stack.currentWidget()
-        return [b for b in root.findChildren(QPushButton) if b.isVisibleTo(self.window) and b.isEnabled()]
+        root: QWidget = (
+            self.window.overlay.dialog
+            if self.window.overlay.isVisible() and self.window.overlay.dialog
+            else self.window.stack.currentWidget()
+        )
+        return [
+            b
+            for b in root.findChildren(QPushButton)
+            if b.isVisibleTo(self.window) and b.isEnabled()
+        ]
 
-    def button(self, *, text_key: str | None = None, choice: str | None = None, name: str | None = None, text: str | None = None) -> QPushButton:
+    def button(
+        self,
+        *,
+        text_key: str | None = None,
+        choice: str | None = None,
+        name: str | None = None,
+        text: str | None = None,
+    ) -> QPushButton:
         wanted = tr(text_key) if text_key else text
         for b in self._visible_buttons():
             if choice is not None and b.property("choice") == choice:
@@ -95,11 +129,18 @@ class Applicant:
                 return b
             if wanted is not None and b.text().replace("✓ ", "") == wanted:
                 return b
-        raise ScriptError(f"no button {text_key or choice or name or text!r} on {self.window.state}")
+        raise ScriptError(
+            f"no button {text_key or choice or name or text!r} on {self.window.state}"
+        )
 
     def tap(self, widget: QWidget | None = None, **find: str) -> None:
         target = widget or self.button(**find)
-        QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, target.rect().center())
+        QTest.mouseClick(
+            target,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            target.rect().center(),
+        )
         pump()
 
     def next(self) -> None:
@@ -156,10 +197,14 @@ class Applicant:
 
     def sign(self) -> None:
         pad = self.window.current.pad  # type: ignore[union-attr]
-        QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(60, 120))
+        QTest.mousePress(
+            pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(60, 120)
+        )
         for x in range(60, 600, 30):
             QTest.mouseMove(pad, QPoint(x, 120 + int(40 * ((x // 30) % 3 - 1))))
-        QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(600, 120))
+        QTest.mouseRelease(
+            pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(600, 120)
+        )
         pump()
 
     def pick_date(self, day: dt.date) -> None:

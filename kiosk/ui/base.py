@@ -52,6 +52,9 @@ class Context:
     decision: Decision | None = None
     notice: str = ""  # a one-off error shown on the next screen (e.g. a different card)
     on_help: Callable[[], None] | None = None
+    background_work: bool = (
+        True  # submit/print screens start their work (off for machine-only tests)
+    )
 
     def go(self, trigger: str) -> None:
         self.nav.go.emit(trigger)
@@ -84,7 +87,9 @@ def label(text: str, name: str = "", wrap: bool = True) -> QLabel:
     return lab
 
 
-def button(text: str, on_click: Callable[[], None] | None = None, name: str = "", checkable: bool = False) -> QPushButton:
+def button(
+    text: str, on_click: Callable[[], None] | None = None, name: str = "", checkable: bool = False
+) -> QPushButton:
     b = QPushButton(text)
     if name:
         b.setObjectName(name)
@@ -114,7 +119,10 @@ def frame(name: str = "card") -> tuple[QFrame, QVBoxLayout]:
 
 
 def choice_grid(
-    options: list[tuple[str, str]], selected: str | None, on_pick: Callable[[str], None], columns: int = 3
+    options: list[tuple[str, str]],
+    selected: str | None,
+    on_pick: Callable[[str], None],
+    columns: int = 3,
 ) -> QGridLayout:
     """Buttons for a choice; the chosen one is filled dark and marked with a tick (not colour only)."""
     grid = QGridLayout()
@@ -145,6 +153,7 @@ class Screen(QWidget):
 
     def enter(self) -> None:
         if self.content is not None:
+            self.outer.removeWidget(self.content)
             self.content.hide()
             self.content.deleteLater()
         self.content = QWidget(self)
@@ -153,6 +162,7 @@ class Screen(QWidget):
         lay.setSpacing(18)
         self.build(lay)
         self.outer.addWidget(self.content)
+        self.content.show()
 
     def leave(self) -> None:
         pass

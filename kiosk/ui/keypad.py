@@ -16,7 +16,16 @@ from functools import cache
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk import resources
 from kiosk.ui.texts import tr
@@ -110,6 +119,7 @@ class Keypad(QWidget):
                 layout.addLayout(self._candidate_bar())
             layout.addLayout(self._letters())
         self.box.addWidget(self.inner)
+        self.inner.show()
 
     def _digits(self) -> QGridLayout:
         grid = QGridLayout()
@@ -239,4 +249,6 @@ class Keypad(QWidget):
     def _send(self, key: Qt.Key, text: str) -> None:
         assert self.target is not None
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(self.target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text))
+            QApplication.sendEvent(
+                self.target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text)
+            )

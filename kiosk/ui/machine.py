@@ -24,7 +24,7 @@ class TriggerTransition(QSignalTransition):
         super().__init__(nav.go, source)
         self.trigger = trigger
 
-    def eventTest(self, event: object) -> bool:  # noqa: N802 - Qt's name
+    def eventTest(self, event: object) -> bool:
         if not super().eventTest(event):
             return False
         return event.arguments()[0] == self.trigger  # type: ignore[attr-defined]
@@ -33,13 +33,17 @@ class TriggerTransition(QSignalTransition):
 class JourneyMachine(QStateMachine):
     """States by full name in :attr:`states`; every transition in :attr:`edges` (source, trigger, target)."""
 
-    def __init__(self, nav: Navigator, on_enter: Callable[[str], None], parent: QObject | None = None):
+    def __init__(
+        self, nav: Navigator, on_enter: Callable[[str], None], parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.nav = nav
         self.states: dict[str, QState] = {}
         self.history: dict[str, QHistoryState] = {}
         self.edges: list[tuple[str, str, str]] = []
-        self.transitions: list[TriggerTransition] = []  # Python overrides live only while referenced
+        self.transitions: list[
+            TriggerTransition
+        ] = []  # Python overrides live only while referenced
         for name in TOP_STATES:
             self.states[name] = QState(self)
         for key, journey in JOURNEYS.items():
@@ -76,5 +80,6 @@ class JourneyMachine(QStateMachine):
 
     def current(self) -> str:
         """The active leaf state's name."""
-        leaves = [n for n, s in self.states.items() if s in self.configuration()]
+        active = {s.objectName() for s in self.configuration()}
+        leaves = [n for n in active if n in self.states]
         return leaves[0] if leaves else ""

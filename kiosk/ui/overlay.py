@@ -45,7 +45,9 @@ class Overlay(QFrame):
         self.setGeometry(parent.rect())
         self.dialog.setFixedWidth(min(900, parent.width() - 80))
         self.dialog.adjustSize()
-        self.dialog.move((self.width() - self.dialog.width()) // 2, (self.height() - self.dialog.height()) // 2)
+        self.dialog.move(
+            (self.width() - self.dialog.width()) // 2, (self.height() - self.dialog.height()) // 2
+        )
         self.show()
         self.raise_()
 
@@ -58,7 +60,9 @@ class Overlay(QFrame):
             self.dialog = None
         self.hide()
 
-    def still_there(self, seconds: int, on_continue: Callable[[], None], on_expire: Callable[[], None]) -> None:
+    def still_there(
+        self, seconds: int, on_continue: Callable[[], None], on_expire: Callable[[], None]
+    ) -> None:
         lay = self._open("idle")
         lay.addWidget(label(tr("idle.title"), "title"))
         lay.addWidget(label(tr("idle.body")))

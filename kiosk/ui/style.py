@@ -12,7 +12,10 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import logs, resources
 
-SIZES = {False: {"BODY": 24, "TITLE": 40, "SMALL": 24, "KEY": 28}, True: {"BODY": 32, "TITLE": 52, "SMALL": 28, "KEY": 34}}
+SIZES = {
+    False: {"BODY": 24, "TITLE": 40, "SMALL": 24, "KEY": 28},
+    True: {"BODY": 32, "TITLE": 52, "SMALL": 28, "KEY": 34},
+}
 SYSTEM_CJK = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "Source Han Sans SC")
 _log = logs.get("kiosk.ui")
 _family: list[str] = []

@@ -1,7 +1,7 @@
 """The UI's words: one catalogue (resources/translations/ui.toml), Simplified Chinese first.
 
 Every user-facing string of the applicant screens comes from here (a test checks that no Chinese
-text sits in the code and that every key has both languages). ``tr("key", name=...)`` formats
+text sits in the code and that every key has both languages). ``tr(key, name=...)`` formats
 with ``str.format``. Rule answers (:class:`kiosk.domain.messages.Message`) and code-table labels
 already carry both languages and go through :func:`pick`.
 """

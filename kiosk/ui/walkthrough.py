@@ -20,11 +20,11 @@ from PySide6.QtWidgets import QApplication
 from kiosk import paths
 from kiosk.config import Config
 from kiosk.domain import clock
-from kiosk.ui.applicant import Applicant, Recorder, pump
 from kiosk.ui.app import Kiosk, build
+from kiosk.ui.applicant import Applicant, Recorder, pump, route
 from kiosk.ui.card_source import DirectCardSource
 
-SIZE = (1280, 860)
+SIZE = (1920, 1080)  # a common 21-24" kiosk panel
 
 
 def journey(a: Applicant, service: str, photo: str = "camera") -> None:
@@ -135,10 +135,16 @@ def extras(a: Applicant, shoot: Any) -> None:
     go("next")
     go("next"), go("renewal"), go("next"), pump()
     a.ctx.cards.place("resident"), pump()
-    a.pick_date(clock.today() + dt.timedelta(days=40))
-    a.next(), pump(), shoot("renewal.too_early")
-    go("back"), a.pick_date(clock.today() - dt.timedelta(days=3)), a.next(), pump(), shoot("renewal.expired")
-    go("back"), a.pick_date(clock.today() + dt.timedelta(days=3)), a.next(), pump(), a.next()
+    for days, name in ((40, "renewal.too_early"), (-3, "renewal.expired")):
+        a.pick_date(clock.today() + dt.timedelta(days=days))
+        a.next()
+        pump()
+        shoot(name)
+        go("back")
+        pump()
+    a.pick_date(clock.today() + dt.timedelta(days=3))
+    a.next()
+    a.next()
     a.ctx.cards.remove(), pump(), shoot("renewal.card_removed")
     a.ctx.cards.place("gat_hk"), pump(), shoot("renewal.card_removed-other-card")
     a.ctx.cards.place("resident"), pump()
@@ -148,41 +154,39 @@ def extras(a: Applicant, shoot: Any) -> None:
     a.window.overlay.close_overlay()
     a.window._on_idle(), pump(), shoot("overlay-idle")
     a.window.time_out(), pump()
-    for failure in ("camera_failed", "disk_full", "printer_failed", "no_card", "under_age"):
-        go("next"), go("replacement"), go("next"), pump()
-        if failure == "no_card":
-            go("no_card")
-        elif failure == "under_age":
-            a.ctx.visit.card = None
-            a.ctx.decision = None
-            go("under_age")
-        else:
-            a.ctx.cards.place("resident"), pump()
-            route = {"camera_failed": ["next"] * 5, "disk_full": ["next"] * 8, "printer_failed": ["next"] * 8}[failure]
-            a.ctx.visit.residence.district, a.ctx.visit.residence.street = "440305", "粤海"
-            a.ctx.visit.residence.detail, a.ctx.visit.phone = "x", "13800138000"
-            a.ctx.visit.condition_details = {"employer_name": "x", "employer_address": "x"}
-            a.ctx.visit.photo_number = "A7K3Q9B2"
-            for trig in route[:5]:
-                go(trig)
-            if failure == "camera_failed":
-                go("camera_failed")
-            else:
-                go("next"), go("next"), go("next")  # photo → review → sign → submit (waits)
-                a.window.screens["submit"].relay.done.disconnect()  # type: ignore[attr-defined]
-                go(failure if failure == "disk_full" else "submitted")
-                if failure == "printer_failed":
-                    a.window.screens["print"].leave()  # type: ignore[attr-defined]
-                    go("printer_failed")
-        pump(50), shoot(a.window.state)
-        go("timeout"), go("next"), pump()
-        a.wait_state("welcome")
+    # the failure screens and endings, reached through the machine's own edges; saving and
+    # printing stay off so the screens show exactly what an applicant would see at that moment
+    a.ctx.background_work = False
+    edges = a.window.machine.edges
+    for target in (
+        "replacement.camera_failed",
+        "replacement.disk_full",
+        "replacement.printer_failed",
+        "replacement.no_card",
+        "replacement.under_age",
+    ):
+        for trigger in route(edges, "welcome", {target}) or []:
+            go(trigger)
+            if a.window.state == "replacement.card":
+                a.ctx.visit.card = a.ctx.cards.sample("resident")
+                a.ctx.visit.photo_number = "A7K3Q9B2"
+        if target.endswith("disk_full"):
+            a.ctx.notice = ""
+        pump(50)
+        shoot(target)
+        go("timeout")
+        pump()
+    a.ctx.background_work = True
 
 
-def run(service: str, out: Path, lang: str = "zh", large: bool = False, with_extras: bool = False) -> dict[str, Any]:
+def run(
+    service: str, out: Path, lang: str = "zh", large: bool = False, with_extras: bool = False
+) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
-    kiosk: Kiosk = build(Config.load(), demo=True, lang=lang, large_text=large, cards=DirectCardSource())
+    kiosk: Kiosk = build(
+        Config.load(), demo=True, lang=lang, large_text=large, cards=DirectCardSource()
+    )
     window = kiosk.window
     window.resize(*SIZE)
     window.show()
@@ -212,8 +216,15 @@ def run(service: str, out: Path, lang: str = "zh", large: bool = False, with_ext
         "service": service,
         "lang": lang,
         "large_text": large,
-        "screens": [{"name": r.name, "taps": r.taps, "typed_characters": r.typed_characters,
-                     "seconds": round(r.seconds, 3)} for r in screens],
+        "screens": [
+            {
+                "name": r.name,
+                "taps": r.taps,
+                "typed_characters": r.typed_characters,
+                "seconds": round(r.seconds, 3),
+            }
+            for r in screens
+        ],
         "totals": {
             "taps": sum(r.taps for r in screens),
             "typed_characters": sum(r.typed_characters for r in screens),
@@ -226,7 +237,9 @@ def run(service: str, out: Path, lang: str = "zh", large: bool = False, with_ext
     if with_extras:
         extras(a, shoot)
         result["screenshots"] = shots
-    (out / "walkthrough.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "walkthrough.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     kiosk.stop()
     window.close()
     window.deleteLater()

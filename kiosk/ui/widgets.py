@@ -85,9 +85,12 @@ class DatePicker(QWidget):
             b.setProperty("date", day.isoformat())
             grid.addWidget(b, n // 7 + 1, n % 7)
         lay.addLayout(grid)
-        shown = tr("date.picked", date=date_text(self.selected)) if self.selected else tr("date.none")
+        shown = (
+            tr("date.picked", date=date_text(self.selected)) if self.selected else tr("date.none")
+        )
         lay.addWidget(label(shown, "value"))
         self.box.addWidget(self.inner)
+        self.inner.show()
 
 
 class SignaturePad(QWidget):
@@ -111,17 +114,17 @@ class SignaturePad(QWidget):
         self.update()
         self.changed.emit()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         path = QPainterPath(event.position())
         self.paths.append(path)
         event.accept()
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self.paths:
             self.paths[-1].lineTo(event.position())
             self.update()
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self.changed.emit()
 
     def draw_stroke(self, points: list[tuple[float, float]]) -> None:
@@ -133,7 +136,7 @@ class SignaturePad(QWidget):
         self.update()
         self.changed.emit()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+    def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -13,7 +13,15 @@ import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLayout,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk import logs
 from kiosk.domain import idnumber
@@ -27,14 +35,40 @@ from kiosk.ui.texts import set_language, tr
 
 _log = logs.get("kiosk.ui")
 SCREENS: tuple[type[Screen], ...] = (
-    basic.Welcome, basic.Services, basic.Info, basic.Consent, basic.Ending, basic.Decision, basic.Result,
-    basic.Done, basic.CardRemoved, basic.CameraFailed, basic.DiskFull, basic.PrinterFailed, card.CardScreen,
-    forms.PermitScreen, forms.AddressScreen, forms.PhoneScreen, forms.ConditionScreen, forms.RelativesScreen,
-    forms.ReasonScreen, forms.ChangesScreen, forms.IdentityScreen, photo.PhotoScreen, finish.ReviewScreen,
-    finish.SignScreen, finish.SubmitScreen, finish.PrintScreen,
+    basic.Welcome,
+    basic.Services,
+    basic.Info,
+    basic.Consent,
+    basic.Ending,
+    basic.Decision,
+    basic.Result,
+    basic.Done,
+    basic.CardRemoved,
+    basic.CameraFailed,
+    basic.DiskFull,
+    basic.PrinterFailed,
+    card.CardScreen,
+    forms.PermitScreen,
+    forms.AddressScreen,
+    forms.PhoneScreen,
+    forms.ConditionScreen,
+    forms.RelativesScreen,
+    forms.ReasonScreen,
+    forms.ChangesScreen,
+    forms.IdentityScreen,
+    photo.PhotoScreen,
+    finish.ReviewScreen,
+    finish.SignScreen,
+    finish.SubmitScreen,
+    finish.PrintScreen,
 )
 NOT_PROGRESS = {"ending", "card_removed", "camera_failed", "disk_full", "printer_failed"}
-DEMO_KEYS = {Qt.Key.Key_F1: "resident", Qt.Key.Key_F2: "resident_longterm", Qt.Key.Key_F3: "gat_hk", Qt.Key.Key_F4: "foreign_2023"}
+DEMO_KEYS = {
+    Qt.Key.Key_F1: "resident",
+    Qt.Key.Key_F2: "resident_longterm",
+    Qt.Key.Key_F3: "gat_hk",
+    Qt.Key.Key_F4: "foreign_2023",
+}
 
 
 class KioskWindow(QWidget):
@@ -46,7 +80,7 @@ class KioskWindow(QWidget):
         self.ctx = ctx
         self.default_lang, self.default_large = default_lang, default_large
         self.setWindowTitle(tr("app.title"))
-        self.resize(1280, 860)
+        self.resize(1920, 1080)
         self.root = QStackedWidget(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -111,7 +145,9 @@ class KioskWindow(QWidget):
         self.top_title.setText(tr(f"service.{journey.key}"))
         progress = [s.key for s in journey.steps if s.screen not in NOT_PROGRESS]
         if step is not None and step.key in progress:
-            self.step_label.setText(tr("top.step", n=progress.index(step.key) + 1, total=len(progress)))
+            self.step_label.setText(
+                tr("top.step", n=progress.index(step.key) + 1, total=len(progress))
+            )
         else:
             self.step_label.setText("")
 
@@ -150,7 +186,10 @@ class KioskWindow(QWidget):
         clipboard = QGuiApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
-        if (self.ctx.visit.lang, self.ctx.visit.large_text) != (self.default_lang, self.default_large):
+        if (self.ctx.visit.lang, self.ctx.visit.large_text) != (
+            self.default_lang,
+            self.default_large,
+        ):
             self.ctx.visit.lang, self.ctx.visit.large_text = self.default_lang, self.default_large
             self._set_style()
 
@@ -193,7 +232,9 @@ class KioskWindow(QWidget):
     def _on_idle(self) -> None:
         if self.state == "welcome" or self.root.currentWidget() is not self.applicant:
             return
-        self.overlay.still_there(int(self.ctx.config["timeouts.idle_countdown"]), self._still_here, self.time_out)
+        self.overlay.still_there(
+            int(self.ctx.config["timeouts.idle_countdown"]), self._still_here, self.time_out
+        )
 
     def _still_here(self) -> None:
         self.overlay.close_overlay()
@@ -220,7 +261,7 @@ class KioskWindow(QWidget):
             try:
                 with factory.begin() as session:
                     session.add(HelpCall(screen=screen[:64]))
-            except Exception:  # noqa: BLE001 - the overlay still tells the applicant to wave
+            except Exception:
                 _log.exception("help call not stored")
 
         thread = threading.Thread(target=write, name="help-call", daemon=True)
@@ -244,7 +285,7 @@ class KioskWindow(QWidget):
 
     # -- demo keys -----------------------------------------------------------------------------
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+    def keyPressEvent(self, event) -> None:
         if self.ctx.demo and event.key() in DEMO_KEYS:
             self.ctx.cards.place(DEMO_KEYS[event.key()])
         elif self.ctx.demo and event.key() == Qt.Key.Key_F5:
@@ -252,12 +293,12 @@ class KioskWindow(QWidget):
         else:
             super().keyPressEvent(event)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.overlay.isVisible():
             self.overlay.setGeometry(self.rect())
 
-    def closeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+    def closeEvent(self, event) -> None:
         if self.current is not None:
             self.current.leave()
         QApplication.instance().removeEventFilter(self.activity)  # type: ignore[union-attr]

@@ -17,7 +17,11 @@ from kiosk.workflows.visit import Visit
 
 Rule = Callable[[Visit, RuleBook, dt.date], Decision]
 
-NO_BIRTH = Message("no_birth_date", "无法确定出生日期,请核对身份证号码。", "The date of birth is unknown: check the ID number.")
+NO_BIRTH = Message(
+    "no_birth_date",
+    "无法确定出生日期,请核对身份证号码。",
+    "The date of birth is unknown: check the ID number.",
+)
 
 
 def age_gate(visit: Visit, book: RuleBook, today: dt.date) -> Decision:
@@ -74,6 +78,8 @@ RULES: dict[str, Rule] = {
 }
 
 
-def decide(rule: str, visit: Visit, book: RuleBook | None = None, today: dt.date | None = None) -> Decision:
+def decide(
+    rule: str, visit: Visit, book: RuleBook | None = None, today: dt.date | None = None
+) -> Decision:
     """Evaluate the named rule for this visit (the office's rules and Shenzhen's today by default)."""
     return RULES[rule](visit, book or office_rulebook(), today or clock.today())

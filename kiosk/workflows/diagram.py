@@ -26,7 +26,9 @@ def mermaid(journey: Journey) -> str:
             continue
         if t.trigger == "card_removed" and t.source != journey.first.key:
             continue  # drawn once below
-        target = "[*]" if t.target == "welcome" else ("history" if t.target == "history" else t.target)
+        target = (
+            "[*]" if t.target == "welcome" else ("history" if t.target == "history" else t.target)
+        )
         lines.append(f"    {t.source} --> {target} : {t.trigger}")
     card_steps = [s.key for s in journey.steps if s.needs_card]
     if card_steps:

@@ -15,7 +15,8 @@ every state), and a rule's outcomes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import itertools
+from dataclasses import dataclass
 
 WELCOME = "welcome"
 SERVICES = "services"
@@ -68,7 +69,9 @@ CONSENT = Step("consent", "consent")
 CARD = Step("card", "card", ("applicant",), rule="age_gate")
 NO_CARD = Step("no_card", "ending", cancellable=True)
 UNDER_AGE = Step("under_age", "ending")
-CARD_REMOVED = Step("card_removed", "card_removed")
+CARD_REMOVED = Step(
+    "card_removed", "card_removed", cancellable=False
+)  # its own button ends the visit
 CAMERA_FAILED = Step("camera_failed", "camera_failed", needs_card=True)
 DISK_FULL = Step("disk_full", "disk_full", needs_card=True)
 PRINTER_FAILED = Step("printer_failed", "printer_failed", cancellable=False)
@@ -80,23 +83,44 @@ PRINT = Step("print", "print", cancellable=False)
 DONE = Step("done", "done", cancellable=False)
 ADDRESS = Step("address", "address", ("residence",), needs_card=True)
 PHONE = Step("phone", "phone", ("phone",), needs_card=True)
-CONDITION = Step("condition", "condition", ("condition", "condition_details", "student"), needs_card=True)
+CONDITION = Step(
+    "condition", "condition", ("condition", "condition_details", "student"), needs_card=True
+)
 RELATIVES = Step("relatives", "relatives", ("relatives",), needs_card=True)
 
 
 def _linear(keys: list[str]) -> list[Transition]:
     out = []
-    for a, b in zip(keys, keys[1:], strict=False):
+    for a, b in itertools.pairwise(keys):
         out.append(Transition(a, "next", b))
         out.append(Transition(b, "back", a))
     return out
 
 
-def _journey(key: str, middle: list[Step], extra: list[Transition], materials: str | None) -> Journey:
+def _journey(
+    key: str,
+    middle: list[Step],
+    extra: list[Transition],
+    materials: str | None,
+    endings: tuple[Step, ...] = (),
+) -> Journey:
     """Consent → card → (middle) → photo → review → sign → submit → print → done, plus failures."""
     form = [*middle, PHOTO, REVIEW, SIGN]
-    steps = [CONSENT, CARD, *form, SUBMIT, PRINT, DONE,
-             NO_CARD, UNDER_AGE, CARD_REMOVED, CAMERA_FAILED, DISK_FULL, PRINTER_FAILED]
+    steps = [
+        CONSENT,
+        CARD,
+        *form,
+        SUBMIT,
+        PRINT,
+        DONE,
+        NO_CARD,
+        UNDER_AGE,
+        *endings,
+        CARD_REMOVED,
+        CAMERA_FAILED,
+        DISK_FULL,
+        PRINTER_FAILED,
+    ]
     first_form = middle[0].key
     t: list[Transition] = [
         Transition("consent", "next", "card"),
@@ -115,7 +139,9 @@ def _journey(key: str, middle: list[Step], extra: list[Transition], materials: s
             continue
         t.append(tr)
     # the review screen opens any section for editing; "next" then walks forward to it again
-    t += [Transition("review", f"edit_{s.key}", s.key) for s in middle if s.key not in ("decision",)]
+    t += [
+        Transition("review", f"edit_{s.key}", s.key) for s in middle if s.key not in ("decision",)
+    ]
     t += [
         Transition("sign", "next", "submit"),
         Transition("submit", "submitted", "print"),
@@ -147,30 +173,46 @@ def _journey(key: str, middle: list[Step], extra: list[Transition], materials: s
 
 PERMIT = Step("permit", "permit", ("permit",), rule="renewal_window", needs_card=True)
 DECISION = Step("decision", "decision", needs_card=True)
-TOO_EARLY = Step("too_early", "ending")
-EXPIRED = Step("expired", "ending")
+TOO_EARLY = Step("too_early", "ending", cancellable=False)
+EXPIRED = Step("expired", "ending", cancellable=False)
 
 RENEWAL = _journey(
     "renewal",
     # renewal keeps the registered 办理条件 and household: only the address is confirmed
-    [PERMIT, DECISION, Step("address", "address", ("residence",), needs_card=True,
-                            optional_fields=("residence.detail",)), PHONE],
+    [
+        PERMIT,
+        DECISION,
+        Step(
+            "address",
+            "address",
+            ("residence",),
+            needs_card=True,
+            optional_fields=("residence.detail",),
+        ),
+        PHONE,
+    ],
     [
         Transition("permit", "renew", "decision"),
         Transition("permit", "too_early", "too_early"),
         Transition("permit", "expired", "expired"),
         Transition("too_early", "next", "welcome"),
         Transition("expired", "next", "welcome"),
+        Transition("too_early", "back", "permit"),  # a wrong date picked: try again
+        Transition("expired", "back", "permit"),
     ],
     "renewal",
-)
-RENEWAL = Journey(
-    RENEWAL.key, (*RENEWAL.steps, TOO_EARLY, EXPIRED), RENEWAL.transitions, RENEWAL.materials_service
+    (TOO_EARLY, EXPIRED),
 )
 
 REPLACEMENT = _journey(
     "replacement",
-    [Step("reason", "reason", ("replacement_reason",), needs_card=True), ADDRESS, PHONE, CONDITION, RELATIVES],
+    [
+        Step("reason", "reason", ("replacement_reason",), needs_card=True),
+        ADDRESS,
+        PHONE,
+        CONDITION,
+        RELATIVES,
+    ],
     [],
     "replacement",
 )
@@ -183,10 +225,11 @@ EXCHANGE = _journey(
         Transition("permit", "valid", "address"),
         Transition("permit", "expired", "expired"),
         Transition("expired", "next", "welcome"),
+        Transition("expired", "back", "permit"),
     ],
     "exchange",
+    (EXPIRED,),
 )
-EXCHANGE = Journey(EXCHANGE.key, (*EXCHANGE.steps, EXPIRED), EXCHANGE.transitions, EXCHANGE.materials_service)
 
 CHANGES = Step("changes", "changes", ("changes",), needs_card=True)
 CHANGE = _journey("change", [CHANGES, ADDRESS, PHONE], [], "change")
@@ -199,7 +242,12 @@ ELIGIBILITY = Journey(
         CONSENT,
         Step("card", "card", ("applicant",), rule="age_gate"),
         Step("identity", "identity", ("name", "id_number")),
-        Step("condition", "condition", ("condition", "condition_details", "student"), rule="eligibility"),
+        Step(
+            "condition",
+            "condition",
+            ("condition", "condition_details", "student"),
+            rule="eligibility",
+        ),
         Step("eligible", "result"),
         Step("not_eligible", "result"),
     ),
@@ -223,12 +271,23 @@ ELIGIBILITY = Journey(
         Transition("not_eligible", "next", "welcome"),
         Transition("eligible", "back", "condition"),
         Transition("not_eligible", "back", "condition"),
-        *(Transition(k, "timeout", "welcome") for k in ("consent", "card", "identity", "condition", "eligible", "not_eligible")),
+        *(
+            Transition(k, "timeout", "welcome")
+            for k in ("consent", "card", "identity", "condition", "eligible", "not_eligible")
+        ),
     ),
 )
 
-JOURNEYS: dict[str, Journey] = {j.key: j for j in (RENEWAL, REPLACEMENT, EXCHANGE, CHANGE, CORRECTION, ELIGIBILITY)}
-APPLICATION_SERVICES: tuple[str, ...] = ("renewal", "replacement", "exchange", "change", "correction")
+JOURNEYS: dict[str, Journey] = {
+    j.key: j for j in (RENEWAL, REPLACEMENT, EXCHANGE, CHANGE, CORRECTION, ELIGIBILITY)
+}
+APPLICATION_SERVICES: tuple[str, ...] = (
+    "renewal",
+    "replacement",
+    "exchange",
+    "change",
+    "correction",
+)
 MENU: tuple[str, ...] = (*APPLICATION_SERVICES, "eligibility", "info")
 
 # The top of the machine: welcome → services → a journey's first step, or the information screen.
@@ -265,7 +324,13 @@ def all_edges() -> list[Edge]:
     edges = [Edge(t.source, t.trigger, t.target) for t in TOP_TRANSITIONS]
     for j in JOURNEYS.values():
         for t in j.transitions:
-            edges.append(Edge(j.state(t.source), t.trigger, t.target if t.target == "history" else j.state(t.target)))
+            edges.append(
+                Edge(
+                    j.state(t.source),
+                    t.trigger,
+                    t.target if t.target == "history" else j.state(t.target),
+                )
+            )
     return edges
 
 
@@ -273,8 +338,11 @@ def check(journey: Journey) -> list[str]:
     """Problems in a declaration (unknown steps, unreachable steps, steps with no way out)."""
     keys = {s.key for s in journey.steps}
     known = keys | set(TOP_STATES) | {"history"}
-    problems = [f"{journey.key}: {t.source} -{t.trigger}-> unknown {t.target}"
-                for t in journey.transitions if t.target not in known or t.source not in keys]
+    problems = [
+        f"{journey.key}: {t.source} -{t.trigger}-> unknown {t.target}"
+        for t in journey.transitions
+        if t.target not in known or t.source not in keys
+    ]
     reached = {journey.first.key}
     frontier = [journey.first.key]
     while frontier:
@@ -287,6 +355,9 @@ def check(journey: Journey) -> list[str]:
         if s.needs_card or s.key == "card_removed":
             reached.add("card_removed")
     problems += [f"{journey.key}: {k} cannot be reached" for k in sorted(keys - reached)]
-    problems += [f"{journey.key}: {s.key} has no way out" for s in journey.steps
-                 if not any(t.source == s.key for t in journey.transitions)]
+    problems += [
+        f"{journey.key}: {s.key} has no way out"
+        for s in journey.steps
+        if not any(t.source == s.key for t in journey.transitions)
+    ]
     return problems

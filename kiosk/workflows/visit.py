@@ -56,7 +56,9 @@ class Visit:
         fresh = Visit()
         skip = {"uuid", "started", "lang", "large_text"}
         return all(
-            getattr(self, f.name) == getattr(fresh, f.name) for f in dataclasses.fields(self) if f.name not in skip
+            getattr(self, f.name) == getattr(fresh, f.name)
+            for f in dataclasses.fields(self)
+            if f.name not in skip
         )
 
     @property

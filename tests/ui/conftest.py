@@ -13,7 +13,7 @@ from kiosk.ui.card_source import DirectCardSource
 
 
 @pytest.fixture
-def make_kiosk(qtbot) -> Iterator:  # noqa: ANN001 - pytest-qt fixture
+def make_kiosk(qtbot) -> Iterator:
     made: list[Kiosk] = []
 
     def make(camera: bool = True, **config: object) -> Kiosk:

@@ -22,24 +22,36 @@ def test_declaration_is_consistent(key: str) -> None:
 
 def test_a_broken_declaration_is_reported() -> None:
     j = journeys.JOURNEYS["renewal"]
-    broken = journeys.Journey("x", j.steps, (*j.transitions, journeys.Transition("phone", "next", "nowhere")))
+    broken = journeys.Journey(
+        "x", j.steps, (*j.transitions, journeys.Transition("phone", "next", "nowhere"))
+    )
     assert any("unknown nowhere" in p for p in journeys.check(broken))
 
 
 def test_every_rule_outcome_is_a_trigger_of_its_step() -> None:
-    outcomes = {"age_gate": {"adult", "under_age"}, "renewal_window": {"renew", "too_early", "expired"},
-                "exchange_permit": {"valid", "expired"}, "eligibility": {"eligible", "not_eligible"}}
+    outcomes = {
+        "age_gate": {"adult", "under_age"},
+        "renewal_window": {"renew", "too_early", "expired"},
+        "exchange_permit": {"valid", "expired"},
+        "eligibility": {"eligible", "not_eligible"},
+    }
     for journey in journeys.JOURNEYS.values():
         for step in journey.steps:
             if step.rule:
-                assert outcomes[step.rule] <= set(journey.triggers_from(step.key)), (journey.key, step.key)
+                assert outcomes[step.rule] <= set(journey.triggers_from(step.key)), (
+                    journey.key,
+                    step.key,
+                )
 
 
 def test_renewal_rule_branches_on_the_date_the_applicant_gave() -> None:
     today = dt.date(2026, 12, 1)
     visit = Visit(card=samples.load("resident"))
-    for expires, outcome in ((dt.date(2026, 12, 10), "renew"), (dt.date(2027, 1, 30), "too_early"),
-                             (dt.date(2026, 11, 30), "expired")):
+    for expires, outcome in (
+        (dt.date(2026, 12, 10), "renew"),
+        (dt.date(2027, 1, 30), "too_early"),
+        (dt.date(2026, 11, 30), "expired"),
+    ):
         visit.permit = Permit("standard", "", expires)
         assert branching.decide("renewal_window", visit, today=today).outcome == outcome
     visit.permit = Permit("standard", "", dt.date(2026, 12, 10))

@@ -29,11 +29,19 @@ class Welcome(Screen):
         row.setSpacing(16)
         for lang in ("zh", "en"):
             text = tr("lang.name", lang)  # each language names itself
-            b = button(("✓ " if self.ctx.visit.lang == lang else "") + text, lambda lg=lang: self.set_lang(lg), checkable=True)
+            b = button(
+                ("✓ " if self.ctx.visit.lang == lang else "") + text,
+                lambda lg=lang: self.set_lang(lg),
+                checkable=True,
+            )
             b.setChecked(self.ctx.visit.lang == lang)
             b.setProperty("choice", lang)
             row.addWidget(b)
-        large = button(("✓ " if self.ctx.visit.large_text else "") + tr("welcome.large"), self.toggle_large, checkable=True)
+        large = button(
+            ("✓ " if self.ctx.visit.large_text else "") + tr("welcome.large"),
+            self.toggle_large,
+            checkable=True,
+        )
         large.setChecked(self.ctx.visit.large_text)
         large.setProperty("choice", "large")
         row.addWidget(large)
@@ -58,7 +66,11 @@ class Services(Screen):
         grid = QGridLayout()
         grid.setSpacing(16)
         for n, key in enumerate(MENU):
-            b = button(tr(f"service.{key}") + "\n" + tr(f"service.{key}.hint"), lambda k=key: self.ctx.go(k), "tile")
+            b = button(
+                tr(f"service.{key}") + "\n" + tr(f"service.{key}.hint"),
+                lambda k=key: self.ctx.go(k),
+                "tile",
+            )
             b.setProperty("choice", key)
             grid.addWidget(b, n // 3, n % 3)
         lay.addLayout(grid)
@@ -145,7 +157,12 @@ class Result(Screen):
         ok = self.ctx.step is not None and self.ctx.step.key == "eligible"
         self.title(lay, "result.yes" if ok else "result.no")
         box, inner = frame("goodCard" if ok else "badCard")
-        inner.addWidget(label(("✓ " if ok else "✗ ") + tr("result.yes.short" if ok else "result.no.short"), "value"))
+        inner.addWidget(
+            label(
+                ("✓ " if ok else "✗ ") + tr("result.yes.short" if ok else "result.no.short"),
+                "value",
+            )
+        )
         for reason in self.ctx.decision.reasons if self.ctx.decision else ():
             inner.addWidget(label(pick(reason)))
         lay.addWidget(box)
@@ -168,7 +185,7 @@ class Done(Screen):
         box2, inner2 = frame()
         inner2.addWidget(label(tr("done.bring"), "value"))
         materials = codes.materials()
-        for key in (app.materials if app else []):
+        for key in app.materials if app else []:
             if key in materials:
                 inner2.addWidget(label("•  " + pick(materials[key])))
         lay.addWidget(box2)

@@ -27,7 +27,9 @@ class CardScreen(Screen):
             dl.addWidget(label(tr("card.demo"), "note"))
             row = QHBoxLayout()
             for name in DEMO_CARDS:
-                row.addWidget(button(tr(f"card.demo.{name}"), lambda n=name: self.ctx.cards.place(n)))
+                row.addWidget(
+                    button(tr(f"card.demo.{name}"), lambda n=name: self.ctx.cards.place(n))
+                )
             dl.addLayout(row)
             lay.addWidget(demo)
         lay.addStretch(1)

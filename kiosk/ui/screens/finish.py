@@ -41,23 +41,44 @@ class ReviewScreen(Screen):
                 lines.append(tr("review.new_expiry", date=date_text(visit.new_expiry)))
             sections.append(("review.permit", "permit", lines))
         if "reason" in steps and visit.replacement_reason:
-            sections.append(("review.reason", "reason", [pick(codes.label("replacement_reasons", visit.replacement_reason))]))
+            sections.append(
+                (
+                    "review.reason",
+                    "reason",
+                    [pick(codes.label("replacement_reasons", visit.replacement_reason))],
+                )
+            )
         if "changes" in steps:
-            lines = [tr("changes.line", what=pick(codes.label("change_items", c.item)), old=c.old, new=c.new) for c in visit.changes]
+            lines = [
+                tr(
+                    "changes.line",
+                    what=pick(codes.label("change_items", c.item)),
+                    old=c.old,
+                    new=c.new,
+                )
+                for c in visit.changes
+            ]
             sections.append(("review.changes", "changes", lines))
         if "address" in steps:
             sections.append(("review.address", "address", [values.address(visit.residence, lang)]))
         if "phone" in steps:
             sections.append(("review.phone", "phone", [visit.phone]))
         if "condition" in steps:
-            lines = [pick(codes.condition(visit.condition))] + [v for v in visit.condition_details.values() if v]
+            lines = [pick(codes.condition(visit.condition))] + [
+                v for v in visit.condition_details.values() if v
+            ]
             if visit.student:
                 lines.append(tr("condition.student"))
             sections.append(("review.condition", "condition", lines))
         if "relatives" in steps:
-            lines = [f"{r.name} · {pick(codes.label('relationships', r.relation))}" for r in visit.relatives] or [tr("relatives.none")]
+            lines = [
+                f"{r.name} · {pick(codes.label('relationships', r.relation))}"
+                for r in visit.relatives
+            ] or [tr("relatives.none")]
             sections.append(("review.relatives", "relatives", lines))
-        sections.append(("review.photo", "photo", [tr("review.photo_number", number=visit.photo_number)]))
+        sections.append(
+            ("review.photo", "photo", [tr("review.photo_number", number=visit.photo_number)])
+        )
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
         grid.setSpacing(12)
@@ -118,22 +139,27 @@ class SubmitScreen(Screen):
     """Saves through kiosk.sync.submission (one transaction), off the GUI thread."""
 
     name = "submit"
+    lock = threading.Lock()  # one submission at a time, whatever the screens do
 
     def build(self, lay: QVBoxLayout) -> None:
         self.title(lay, "submit.title", "submit.subtitle")
         lay.addStretch(1)
         self.relay = _Relay(self)
         self.relay.done.connect(self._on_done)
-        visit, config = self.ctx.visit, self.ctx.config
-        application = visit.to_application(str(config["point.code"]), str(config["kiosk.id"]))
-        threading.Thread(target=self._work, args=(application,), name="submit", daemon=True).start()
+        if self.ctx.background_work:
+            threading.Thread(
+                target=self._work, args=(self.ctx.visit,), name="submit", daemon=True
+            ).start()
 
-    def _work(self, application: Any) -> None:
+    def _work(self, visit: Any) -> None:
         from kiosk.sync.submission import submit_application
 
+        config = self.ctx.config
         try:
-            result: object = submit_application(self.ctx.factory, application, self.ctx.config)
-        except Exception as exc:  # noqa: BLE001 - every failure gets the same screen and a retry
+            application = visit.to_application(str(config["point.code"]), str(config["kiosk.id"]))
+            with self.lock:
+                result: object = submit_application(self.ctx.factory, application, self.ctx.config)
+        except Exception as exc:
             _log.warning("submission failed: %s", type(exc).__name__)
             result = exc
         self.relay.done.emit(result)
@@ -161,9 +187,14 @@ class PrintScreen(Screen):
         self.relay = _Relay(self)
         self.relay.done.connect(self._on_event)
         self.pending: set[int] = set()
+        self.unsubscribe = None
+        if not self.ctx.background_work:
+            return
         self.unsubscribe = self.ctx.print_queue.subscribe(self.relay.done.emit)
         app = self.ctx.visit.submitted
-        threading.Thread(target=self._queue, args=(app, language()), name="print-submit", daemon=True).start()
+        threading.Thread(
+            target=self._queue, args=(app, language()), name="print-submit", daemon=True
+        ).start()
 
     def _queue(self, app: Any, lang: str) -> None:
         from kiosk.devices.printers.printing import submit_document
@@ -172,10 +203,16 @@ class PrintScreen(Screen):
         try:
             ids = [
                 submit_document(queue, str(config["printer.form"]), app, "form"),
-                submit_document(queue, str(config["printer.receipt"]), app, "slip",
-                                paper=str(config["printer.receipt_paper"]), lang=lang),
+                submit_document(
+                    queue,
+                    str(config["printer.receipt"]),
+                    app,
+                    "slip",
+                    paper=str(config["printer.receipt_paper"]),
+                    lang=lang,
+                ),
             ]
-        except Exception as exc:  # noqa: BLE001 - the application is saved; staff print it later
+        except Exception as exc:
             _log.warning("printing could not be queued: %s", type(exc).__name__)
             ids = []
         self.relay.done.emit(ids)

@@ -5,9 +5,18 @@ so going back and forth never loses an answer."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.domain import codes, idnumber
 from kiosk.domain.application import ChangeItem, Relative
@@ -23,13 +32,43 @@ class FormScreen(Screen):
     """A screen with fields and one on-screen keyboard that follows the focused field."""
 
     def enter(self) -> None:
+        """Fields scroll if they do not fit; the buttons and the keypad stay fixed at the bottom."""
         self.keypad: Keypad | None = None
         self.fields: list[QLineEdit] = []
         self.error = label("", "error")
         self.error.hide()
-        super().enter()
+        if self.content is not None:
+            self.outer.removeWidget(self.content)
+            self.content.hide()
+            self.content.deleteLater()
+        self.content = QWidget(self)
+        outer = QVBoxLayout(self.content)
+        outer.setContentsMargins(48, 24, 48, 16)
+        outer.setSpacing(12)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget()
+        lay = QVBoxLayout(inner)
+        lay.setContentsMargins(0, 0, 8, 0)
+        lay.setSpacing(16)
+        self.scroll.setWidget(inner)
+        outer.addWidget(self.scroll, 1)
+        self.bottom = QVBoxLayout()
+        self.bottom.setSpacing(12)
+        outer.addLayout(self.bottom)
+        self.build(lay)
+        self.outer.addWidget(self.content)
+        self.content.show()
+        if (
+            self.error.parent() is None
+        ):  # this screen did not place it: do not leak a top-level label
+            self.error.deleteLater()
         if self.fields:
             QTimer.singleShot(0, self._focus_first)
+
+    def footer(self, lay: QVBoxLayout, *args: Any, **kwargs: Any) -> QPushButton | None:  # type: ignore[override]
+        return super().footer(self.bottom, *args, **kwargs)
 
     def _focus_first(self) -> None:
         for edit in self.fields:
@@ -49,15 +88,19 @@ class FormScreen(Screen):
 
     def add_keypad(self, lay: QVBoxLayout) -> Keypad:
         self.keypad = Keypad()
-        lay.addWidget(self.keypad)
+        self.bottom.addWidget(self.keypad)
         if self.fields:
             self.keypad.set_target(self.fields[0])
         return self.keypad
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit) and self.keypad is not None:
-            if self.keypad.target is not watched:
-                self.keypad.set_target(watched)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.FocusIn
+            and isinstance(watched, QLineEdit)
+            and self.keypad is not None
+            and self.keypad.target is not watched
+        ):
+            self.keypad.set_target(watched)
         return False
 
     def show_error(self, text: str) -> None:
@@ -74,7 +117,14 @@ class PermitScreen(FormScreen):
         row = QHBoxLayout()
         row.setSpacing(32)
         left = QVBoxLayout()
-        left.addLayout(choice_grid([(p.key, pick(p)) for p in codes.permit_types()], visit.permit.type, self.set_type, 1))
+        left.addLayout(
+            choice_grid(
+                [(p.key, pick(p)) for p in codes.permit_types()],
+                visit.permit.type,
+                self.set_type,
+                1,
+            )
+        )
         left.addSpacing(16)
         left.addWidget(label(tr("permit.expiry")))
         left.addWidget(self.error)
@@ -108,11 +158,15 @@ class AddressScreen(FormScreen):
         self.title(lay, "address.title", "address.subtitle")
         districts = codes.districts()
         lay.addWidget(label(tr("address.district"), "value"))
-        lay.addLayout(choice_grid([(d.code, pick(d)) for d in districts], addr.district, self.set_district, 6))
+        lay.addLayout(
+            choice_grid([(d.code, pick(d)) for d in districts], addr.district, self.set_district, 6)
+        )
         chosen = next((d for d in districts if d.code == addr.district), None)
         if chosen is not None:
             lay.addWidget(label(tr("address.street"), "value"))
-            lay.addLayout(choice_grid([(s, s) for s in chosen.streets], addr.street, self.set_street, 7))
+            lay.addLayout(
+                choice_grid([(s, s) for s in chosen.streets], addr.street, self.set_street, 7)
+            )
         optional = self.ctx.step is not None and "residence.detail" in self.ctx.step.optional_fields
         if addr.street:
             caption = tr("address.detail_optional" if optional else "address.detail")
@@ -175,16 +229,30 @@ class ConditionScreen(FormScreen):
         visit = self.ctx.visit
         self.title(lay, "condition.title", "condition.subtitle")
         conditions = codes.conditions()
-        lay.addLayout(choice_grid([(c.key, pick(c)) for c in conditions], visit.condition, self.set_condition, 2))
-        student = button(("✓ " if visit.student else "") + tr("condition.student"), self.toggle_student, checkable=True)
+        lay.addLayout(
+            choice_grid(
+                [(c.key, pick(c)) for c in conditions], visit.condition, self.set_condition, 2
+            )
+        )
+        student = button(
+            ("✓ " if visit.student else "") + tr("condition.student"),
+            self.toggle_student,
+            checkable=True,
+        )
         student.setChecked(visit.student)
         student.setProperty("choice", "student")
         lay.addWidget(student)
         current = next(c for c in conditions if c.key == visit.condition)
         if self.ctx.journey is not None and self.ctx.journey.key != "eligibility":
             for key in current.details:
-                edit = self.add_field(lay, pick(codes.detail_field(key)), field_edit("text", visit.condition_details.get(key, ""), 60))
-                edit.textChanged.connect(lambda text, k=key: visit.condition_details.__setitem__(k, text))
+                edit = self.add_field(
+                    lay,
+                    pick(codes.detail_field(key)),
+                    field_edit("text", visit.condition_details.get(key, ""), 60),
+                )
+                edit.textChanged.connect(
+                    lambda text, k=key: visit.condition_details.__setitem__(k, text)
+                )
         lay.addWidget(self.error)
         lay.addStretch(1)
         self.footer(lay, on_next=self.done)
@@ -233,7 +301,11 @@ class RelativesScreen(FormScreen):
         inner.addLayout(row)
         self.relation = "spouse"
         self.relation_row = QHBoxLayout()
-        inner.addLayout(choice_grid([(r.key, pick(r)) for r in codes.relationships()], None, self.set_relation, 8))
+        inner.addLayout(
+            choice_grid(
+                [(r.key, pick(r)) for r in codes.relationships()], None, self.set_relation, 8
+            )
+        )
         inner.addWidget(button(tr("relatives.add"), self.add))
         lay.addWidget(box)
         lay.addWidget(self.error)
@@ -242,7 +314,7 @@ class RelativesScreen(FormScreen):
 
     def set_relation(self, key: str) -> None:
         self.relation = key
-        for b in self.content.findChildren(type(button(""))) if self.content else []:
+        for b in self.content.findChildren(QPushButton) if self.content else []:
             if b.property("choice") in {r.key for r in codes.relationships()}:
                 mine = b.property("choice") == key
                 b.setChecked(mine)
@@ -288,12 +360,18 @@ class ChangesScreen(FormScreen):
         for n, item in enumerate(visit.changes):
             row = QHBoxLayout()
             what = pick(codes.label("change_items", item.item))
-            row.addWidget(label(tr("changes.line", what=what, old=item.old, new=item.new), "value"), 1)
+            row.addWidget(
+                label(tr("changes.line", what=what, old=item.old, new=item.new), "value"), 1
+            )
             row.addWidget(button(tr("btn.remove"), lambda i=n: self.remove(i)))
             lay.addLayout(row)
         box, inner = frame()
         self.item = getattr(self, "item", "residence_address")
-        inner.addLayout(choice_grid([(c.key, pick(c)) for c in codes.change_items()], self.item, self.set_item, 7))
+        inner.addLayout(
+            choice_grid(
+                [(c.key, pick(c)) for c in codes.change_items()], self.item, self.set_item, 7
+            )
+        )
         row = QHBoxLayout()
         self.edits: dict[str, QLineEdit] = {}
         for key in ("old", "new", "why"):
@@ -346,7 +424,9 @@ class IdentityScreen(FormScreen):
         visit = self.ctx.visit
         self.title(lay, "identity.title", "identity.subtitle")
         name = self.add_field(lay, tr("identity.name"), field_edit("text", visit.typed_name, 20))
-        number = self.add_field(lay, tr("identity.id"), field_edit("letters", visit.typed_id_number, 18))
+        number = self.add_field(
+            lay, tr("identity.id"), field_edit("letters", visit.typed_id_number, 18)
+        )
         name.textChanged.connect(lambda t: setattr(visit, "typed_name", t))
         number.textChanged.connect(lambda t: setattr(visit, "typed_id_number", t.upper()))
         lay.addWidget(self.error)

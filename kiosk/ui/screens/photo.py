@@ -5,11 +5,10 @@ only paints frames and guidance. A camera that is lost goes to the camera-failur
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
@@ -27,7 +26,12 @@ def to_pixmap(frame: np.ndarray, width: int, height: int) -> QPixmap:
     rgb = np.ascontiguousarray(frame[:, :, ::-1])
     h, w = rgb.shape[:2]
     image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-    return QPixmap.fromImage(image).scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    return QPixmap.fromImage(image).scaled(
+        width,
+        height,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
 
 
 class ReceiptScanner(QObject):
@@ -83,15 +87,21 @@ class PhotoScreen(FormScreen):
     def enter(self) -> None:
         self.leave()
         super().enter()
+        # the camera (and its face cascades) starts once the screen is up: the change stays quick
         if self.mode == "camera":
-            self._start_camera()
+            QTimer.singleShot(0, self._start_camera)
         elif self.mode == "scan":
-            self._start_scanner()
+            QTimer.singleShot(0, self._start_scanner)
 
     def leave(self) -> None:
         if self.bridge is not None:
             bridge, self.bridge = self.bridge, None
-            for sig in (bridge.frameReady, bridge.viewChanged, bridge.photoReady, bridge.cameraStateChanged):
+            for sig in (
+                bridge.frameReady,
+                bridge.viewChanged,
+                bridge.photoReady,
+                bridge.cameraStateChanged,
+            ):
                 sig.disconnect()
             bridge.stop()
             bridge.deleteLater()
@@ -118,7 +128,9 @@ class PhotoScreen(FormScreen):
         self.retake_button = button(tr("photo.retake"), self.retake)
         if self.mode in ("camera", "scan"):
             row.addWidget(self.view)
-            self.guidance.setText(tr("photo.starting" if self.mode == "camera" else "photo.scan_hint"))
+            self.guidance.setText(
+                tr("photo.starting" if self.mode == "camera" else "photo.scan_hint")
+            )
             side.addWidget(self.guidance)
             side.addStretch(1)
             if self.mode == "camera":
@@ -128,7 +140,15 @@ class PhotoScreen(FormScreen):
             lay.addLayout(row)
         else:
             lay.addWidget(label(tr("photo.type_hint")))
-            edit = self.add_field(lay, "", field_edit("letters", visit.photo_number if visit.photo_number_source != "kiosk" else "", 30))
+            edit = self.add_field(
+                lay,
+                "",
+                field_edit(
+                    "letters",
+                    visit.photo_number if visit.photo_number_source != "kiosk" else "",
+                    30,
+                ),
+            )
             edit.setObjectName("photoNumber")
         if visit.photo_number and self.mode != "type":
             box, inner = frame("goodCard")
@@ -149,11 +169,16 @@ class PhotoScreen(FormScreen):
     # -- camera ------------------------------------------------------------------------------------
 
     def _start_camera(self) -> None:
-        if self.ctx.make_camera is None:
+        if (
+            self.ctx.make_camera is None
+            or self.bridge is not None
+            or self.ctx.step is None
+            or self.ctx.step.key != "photo"
+        ):
             return
         try:
             self.bridge = self.ctx.make_camera()
-        except Exception:  # noqa: BLE001 - any camera start failure has the same way on
+        except Exception:
             _log.exception("camera could not start")
             self.ctx.go("camera_failed")
             return
@@ -214,6 +239,8 @@ class PhotoScreen(FormScreen):
     def _start_scanner(self) -> None:
         from kiosk.devices.camera.qt_bridge import camera_factory
 
+        if self.scanner is not None or self.ctx.step is None or self.ctx.step.key != "photo":
+            return
         media = resources.path("samples", "receipts", "demo-receipt.png") if self.ctx.demo else None
         self.scanner = ReceiptScanner(camera_factory(self.ctx.config, self.ctx.demo, media))
         self.scanner.found.connect(self._on_scanned)
@@ -233,15 +260,18 @@ class PhotoScreen(FormScreen):
             self.accept()
             return
         if self.mode == "type":
-            typed = numbers.validate_typed(self.fields[0].text(), str(self.ctx.config["photo.number_pattern"]))
+            typed = numbers.validate_typed(
+                self.fields[0].text(), str(self.ctx.config["photo.number_pattern"])
+            )
             if not typed.ok:
                 self.show_error(pick(typed.error) if typed.error else tr("photo.need"))
                 return
-            visit.photo_number, visit.photo_number_source, visit.photo_jpeg = typed.number, typed.source, None
+            visit.photo_number, visit.photo_number_source, visit.photo_jpeg = (
+                typed.number,
+                typed.source,
+                None,
+            )
         if not visit.photo_number:
             self.show_error(tr("photo.need"))
             return
         self.ctx.advance()
-
-    def started_at(self) -> float:
-        return time.monotonic()
