@@ -57,44 +57,158 @@ def _regex(v: str) -> bool:
 
 
 SCHEMA: tuple[Setting, ...] = (
-    Setting("point.code", str, "FT01", "Acceptance point (受理点) code", _point_code, "2-8 of A-Z 0-9"),
-    Setting("kiosk.id", str, "K01", "This kiosk's id, unique within the acceptance point", _kiosk_id, "1-8 of A-Z 0-9"),
-    Setting("kiosk.language", str, "zh", "Default language of the welcome screen", _lang, "zh or en"),
+    Setting(
+        "point.code", str, "FT01", "Acceptance point (受理点) code", _point_code, "2-8 of A-Z 0-9"
+    ),
+    Setting(
+        "kiosk.id",
+        str,
+        "K01",
+        "This kiosk's id, unique within the acceptance point",
+        _kiosk_id,
+        "1-8 of A-Z 0-9",
+    ),
+    Setting(
+        "kiosk.language", str, "zh", "Default language of the welcome screen", _lang, "zh or en"
+    ),
     Setting("kiosk.large_text", bool, False, "Start in large-text mode"),
     Setting("kiosk.fullscreen", bool, True, "Run full screen"),
-    Setting("reader.port", str, "", "ID-card reader port or pyserial URL (empty: simulator in demo)"),
+    Setting(
+        "reader.port", str, "", "ID-card reader port or pyserial URL (empty: simulator in demo)"
+    ),
     Setting("reader.baud", int, 115200, "Reader baud rate (0: detect)", lambda v: v >= 0),
-    Setting("reader.find_timeout", float, 1.0, "Seconds to wait for a find/select answer", _positive),
+    Setting(
+        "reader.find_timeout", float, 1.0, "Seconds to wait for a find/select answer", _positive
+    ),
     Setting("reader.read_timeout", float, 3.0, "Seconds to wait for a read answer", _positive),
-    Setting("reader.poll_interval", float, 0.25, "Seconds between polls of an empty reader", _positive),
-    Setting("reader.wlt_library", str, "", "Vendor WLT photo decoder (libwlt2bmp.so / WltRS.dll); empty: photo not decoded"),
-    Setting("camera.source", str, "0", "Camera device index, video file or stream URL (empty: simulator)"),
+    Setting(
+        "reader.poll_interval", float, 0.25, "Seconds between polls of an empty reader", _positive
+    ),
+    Setting(
+        "reader.wlt_library",
+        str,
+        "",
+        "Vendor WLT photo decoder (libwlt2bmp.so / WltRS.dll); empty: photo not decoded",
+    ),
+    Setting(
+        "camera.source",
+        str,
+        "0",
+        "Camera device index, video file or stream URL (empty: simulator)",
+    ),
     Setting("camera.width", int, 640, "Capture width", _positive),
     Setting("camera.height", int, 480, "Capture height", _positive),
-    Setting("photo.number_pattern", str, r"^[0-9A-Z]{6,24}$", "Pattern a typed 数码照相图像号 must match", _regex, "a regular expression"),
-    Setting("photo.max_failures", int, 3, "Failed captures before staff help is offered", _positive),
-    Setting("photo.face_width_min", float, 0.50, "Smallest face width as a share of photo width", _positive),
-    Setting("photo.face_width_max", float, 0.75, "Largest face width as a share of photo width", _positive),
+    Setting(
+        "photo.number_pattern",
+        str,
+        r"^[0-9A-Z]{6,24}$",
+        "Pattern a typed 数码照相图像号 must match",
+        _regex,
+        "a regular expression",
+    ),
+    Setting(
+        "photo.max_failures", int, 3, "Failed captures before staff help is offered", _positive
+    ),
+    Setting(
+        "photo.face_width_min",
+        float,
+        0.50,
+        "Smallest face width as a share of photo width",
+        _positive,
+    ),
+    Setting(
+        "photo.face_width_max",
+        float,
+        0.75,
+        "Largest face width as a share of photo width",
+        _positive,
+    ),
     Setting("printer.form", str, "folder", "Form printer: folder, cups:QUEUE", None),
-    Setting("printer.receipt", str, "folder", "Receipt printer: folder, cups:QUEUE, escpos:PORT", None),
-    Setting("printer.receipt_paper", str, "80mm", "Receipt paper: 80mm or a4", lambda v: v in ("80mm", "a4"), "80mm or a4"),
-    Setting("printer.escpos_baud", int, 19200, "Baud rate of an escpos: receipt printer", _positive),
-    Setting("printer.retry_seconds", float, 10.0, "First delay before a failed print job is retried (doubles, max 5 min)", _positive),
-    Setting("printer.max_attempts", int, 8, "Failed attempts before a print job is held for staff", _positive),
-    Setting("timeouts.idle_seconds", int, 90, "Quiet seconds before 'are you still there?'", _positive),
-    Setting("timeouts.idle_countdown", int, 20, "Seconds of that countdown before the wipe", _positive),
-    Setting("timeouts.supervisor_idle", int, 180, "Quiet seconds before staff are logged out", _positive),
+    Setting(
+        "printer.receipt", str, "folder", "Receipt printer: folder, cups:QUEUE, escpos:PORT", None
+    ),
+    Setting(
+        "printer.receipt_paper",
+        str,
+        "80mm",
+        "Receipt paper: 80mm or a4",
+        lambda v: v in ("80mm", "a4"),
+        "80mm or a4",
+    ),
+    Setting(
+        "printer.escpos_baud", int, 19200, "Baud rate of an escpos: receipt printer", _positive
+    ),
+    Setting(
+        "printer.retry_seconds",
+        float,
+        10.0,
+        "First delay before a failed print job is retried (doubles, max 5 min)",
+        _positive,
+    ),
+    Setting(
+        "printer.max_attempts",
+        int,
+        8,
+        "Failed attempts before a print job is held for staff",
+        _positive,
+    ),
+    Setting(
+        "timeouts.idle_seconds", int, 90, "Quiet seconds before 'are you still there?'", _positive
+    ),
+    Setting(
+        "timeouts.idle_countdown", int, 20, "Seconds of that countdown before the wipe", _positive
+    ),
+    Setting(
+        "timeouts.supervisor_idle", int, 180, "Quiet seconds before staff are logged out", _positive
+    ),
     Setting("hub.url", str, "", "Back-office hub URL (empty: not enrolled)"),
-    Setting("sync.retention_days", int, 7, "Days the counter keeps plaintext after the hub acknowledged", lambda v: v >= 0),
-    Setting("sync.demo", bool, True, "Before enrolment, take applicants sealed to the demo key (never sent); false: refuse until enrolled"),
-    Setting("sync.backoff_base", float, 5.0, "Seconds: first retry wait (full jitter, doubling)", _positive),
+    Setting(
+        "sync.retention_days",
+        int,
+        7,
+        "Days the counter keeps plaintext after the hub acknowledged",
+        lambda v: v >= 0,
+    ),
+    Setting(
+        "sync.demo",
+        bool,
+        False,
+        "Before enrolment, take applicants sealed to the demo key (never sent); "
+        "false: refuse them until enrolled (kiosk --demo, the walkthrough and demo-data set it)",
+    ),
+    Setting(
+        "sync.backoff_base",
+        float,
+        5.0,
+        "Seconds: first retry wait (full jitter, doubling)",
+        _positive,
+    ),
     Setting("sync.backoff_cap", float, 900.0, "Seconds: longest retry wait", _positive),
     Setting("sync.idle_poll", float, 5.0, "Seconds between looks at an empty queue", _positive),
-    Setting("sync.lease_seconds", float, 120.0, "Seconds an item stays claimed by a sending worker", _positive),
+    Setting(
+        "sync.lease_seconds",
+        float,
+        120.0,
+        "Seconds an item stays claimed by a sending worker",
+        _positive,
+    ),
     Setting("sync.timeout", float, 30.0, "Seconds to wait for the hub on one request", _positive),
-    Setting("sync.ca_file", str, "", "CA certificate file for a hub with a private TLS certificate"),
-    Setting("supervisor.lockout_minutes", int, 15, "Minutes an account stays locked after 5 wrong PINs", _positive),
-    Setting("setup.completed", str, "", "When the first-run setup wizard finished (ISO time; empty: show it on next start)"),
+    Setting(
+        "sync.ca_file", str, "", "CA certificate file for a hub with a private TLS certificate"
+    ),
+    Setting(
+        "supervisor.lockout_minutes",
+        int,
+        15,
+        "Minutes an account stays locked after 5 wrong PINs",
+        _positive,
+    ),
+    Setting(
+        "setup.completed",
+        str,
+        "",
+        "When the first-run setup wizard finished (ISO time; empty: show it on next start)",
+    ),
 )
 _BY_KEY = {s.key: s for s in SCHEMA}
 

@@ -18,8 +18,10 @@ _log = logs.get("kiosk")
 _on_crash: list[Callable[[BaseException], None]] = []
 
 
-def on_crash(callback: Callable[[BaseException], None]) -> None:
+def on_crash(callback: Callable[[BaseException], None]) -> Callable[[], None]:
+    """Call ``callback(exc)`` after each uncaught exception; returns the function that unhooks it."""
     _on_crash.append(callback)
+    return lambda: _on_crash.remove(callback) if callback in _on_crash else None
 
 
 def _handle(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -50,3 +52,14 @@ def install() -> None:
     if _fault_file is None:
         _fault_file = (paths.logs_dir() / "faults.log").open("a", encoding="utf-8")
         faulthandler.enable(_fault_file)
+
+
+def uninstall() -> None:
+    """Undo :func:`install` (tests, and an app that hands the process back)."""
+    global _fault_file
+    sys.excepthook = sys.__excepthook__
+    threading.excepthook = threading.__excepthook__
+    if _fault_file is not None:
+        faulthandler.disable()
+        _fault_file.close()
+        _fault_file = None

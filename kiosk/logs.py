@@ -15,8 +15,17 @@ from pathlib import Path
 
 from kiosk import paths
 
-SUBSYSTEMS = ("kiosk", "kiosk.devices", "kiosk.workflow", "kiosk.ui", "kiosk.db", "kiosk.sync",
-              "kiosk.print", "kiosk.photo", "kiosk.audit")
+SUBSYSTEMS = (
+    "kiosk",
+    "kiosk.devices",
+    "kiosk.workflow",
+    "kiosk.ui",
+    "kiosk.db",
+    "kiosk.sync",
+    "kiosk.print",
+    "kiosk.photo",
+    "kiosk.audit",
+)
 
 # 18-char ID numbers (also inside longer digit runs), 15-digit old ones and HK/Macau/Taiwan J-card numbers
 _ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8,11})(\d{3}[\dXx]|\d)(?![0-9A-Za-z])")
@@ -45,7 +54,9 @@ def mask_value(value: str) -> str:
 
 def redact(text: str) -> str:
     """Mask ID numbers, mobile numbers and registered personal values in ``text``."""
-    text = _ID_PATTERN.sub(lambda m: m.group(1)[:4] + "*" * (len(m.group(0)) - 8) + m.group(0)[-4:], text)
+    text = _ID_PATTERN.sub(
+        lambda m: m.group(1)[:4] + "*" * (len(m.group(0)) - 8) + m.group(0)[-4:], text
+    )
     text = _PHONE_PATTERN.sub(lambda m: m.group(1) + "****" + m.group(3), text)
     with _sensitive_lock:
         values = sorted(_sensitive, key=len, reverse=True)

@@ -15,7 +15,11 @@ APP_NAME = "sz-residence-kiosk"
 
 def home() -> Path:
     env = os.environ.get("KIOSK_HOME")
-    base = Path(env).expanduser() if env else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    base = (
+        Path(env).expanduser()
+        if env
+        else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    )
     base.mkdir(parents=True, exist_ok=True)
     return base
 

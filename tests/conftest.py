@@ -18,7 +18,11 @@ def kiosk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("KIOSK_HOME", str(home))
     for name in list(os.environ):
-        if name.startswith("KIOSK_") and name not in ("KIOSK_HOME",) and not name.startswith("KIOSK_TEST_"):
+        if (
+            name.startswith("KIOSK_")
+            and name not in ("KIOSK_HOME",)
+            and not name.startswith("KIOSK_TEST_")
+        ):
             monkeypatch.delenv(name)
     return home
 
@@ -30,5 +34,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     skipped = reporter.stats.get("skipped", [])
     if skipped and exitstatus == 0:
-        reporter.write_line(f"FAILED: {len(skipped)} test(s) skipped; every real part must be set up", red=True)
+        reporter.write_line(
+            f"FAILED: {len(skipped)} test(s) skipped; every real part must be set up", red=True
+        )
         session.exitstatus = 1

@@ -93,6 +93,7 @@ put 0644 "$here/pam-kiosk" /etc/pam.d/kiosk
 put 0644 "$here/60-kiosk.rules" /etc/udev/rules.d/60-kiosk.rules
 put 0644 "$here/logind-kiosk.conf" /etc/systemd/logind.conf.d/kiosk.conf
 put 0644 "$here/sysctl-kiosk.conf" /etc/sysctl.d/90-kiosk.conf
+put 0644 "$here/50-kiosk-power.rules" /etc/polkit-1/rules.d/50-kiosk-power.rules
 [ "$session" = x11 ] && put 0644 "$here/xorg-kiosk.conf" /etc/X11/xorg.conf.d/10-kiosk.conf
 
 say "data folder $root$DATA"

@@ -35,12 +35,18 @@ def emit(data: Any, as_json: bool, text: str | None = None) -> None:
     if as_json:
         print(json.dumps(data, ensure_ascii=False, default=str))
     else:
-        print(text if text is not None else json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        print(
+            text
+            if text is not None
+            else json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kiosk", description="Shenzhen residence-permit counter kiosk")
-    parser.add_argument("--demo", action="store_true", help="simulated devices, demo data, no setup")
+    parser.add_argument(
+        "--demo", action="store_true", help="simulated devices, demo data, no setup"
+    )
     parser.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     parser.add_argument("--lang", choices=("zh", "en"), help="start language")
     parser.add_argument("--large-text", action="store_true", help="start in large-text mode")

@@ -41,5 +41,9 @@ def _check(args: argparse.Namespace) -> int:
 
     status = db.check(db.make_engine(args.db))
     ok = status["state"] == "up_to_date"
-    emit({"ok": ok, **status}, args.json, f"{status['state']}: at {status['current']}, newest {status['head']}")
+    emit(
+        {"ok": ok, **status},
+        args.json,
+        f"{status['state']}: at {status['current']}, newest {status['head']}",
+    )
     return 0 if ok else 1

@@ -41,7 +41,8 @@ def _demo_data(args: argparse.Namespace) -> int:
     from kiosk.sync.enrolment import EnrolmentError
     from kiosk.sync.submission import submit_application
 
-    factory, config = open_database(), Config.load()
+    # made-up people: sealed to the hub when enrolled (sync drills), else to the demo key
+    factory, config = open_database(), Config.load().with_values(**{"sync.demo": True})
     rng = random.Random(args.seed)
     photo = sample_photo()
     started = time.perf_counter()

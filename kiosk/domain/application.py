@@ -16,7 +16,13 @@ from typing import Any
 from kiosk.domain.identity import IdentityCard
 
 STATUSES: tuple[str, ...] = (
-    "draft", "submitted", "printed", "under_review", "materials_requested", "approved", "rejected",
+    "draft",
+    "submitted",
+    "printed",
+    "under_review",
+    "materials_requested",
+    "approved",
+    "rejected",
 )
 # Allowed status moves; anything else is a bug and is refused.
 TRANSITIONS: dict[str, tuple[str, ...]] = {

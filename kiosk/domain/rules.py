@@ -61,6 +61,7 @@ class RuleBook:
         path = path or resources.path("data", "rules.toml")
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
+
         def need(dotted: str) -> Any:
             node: Any = raw
             for part in dotted.split("."):
@@ -87,7 +88,9 @@ class RuleBook:
                 need("renewal.expired.first_application_where_en"),
             ),
             employer_note=Message(
-                "employer_renewal", need("renewal.employer.note_zh"), need("renewal.employer.note_en")
+                "employer_renewal",
+                need("renewal.employer.note_zh"),
+                need("renewal.employer.note_en"),
             ),
             regulation_effective=need("transitional.regulation_effective"),
             grace_months=int(need("transitional.grace_months")),
@@ -245,7 +248,9 @@ class RuleBook:
 
     # -- transitional rule and materials ---------------------------------------------------
 
-    def transitional_exchange(self, old_valid_until: dt.date, *, today: dt.date | None = None) -> Decision:
+    def transitional_exchange(
+        self, old_valid_until: dt.date, *, today: dt.date | None = None
+    ) -> Decision:
         """An old-style permit: was it covered by the 2015 grace period, and is that over?"""
         today = today or clock.today()
         covered = old_valid_until >= self.regulation_effective

@@ -44,7 +44,9 @@ def append(
     session: Session, actor: str, action: str, subject: str | None = None, detail: str | None = None
 ) -> AuditEvent:
     """Add an entry inside the caller's transaction (SQLite serialises writers, so the chain holds)."""
-    last = session.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar_one_or_none()
+    last = session.execute(
+        select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar_one_or_none()
     prev = last.hash if last else GENESIS
     event = AuditEvent(
         id=(last.id + 1) if last else 1,
@@ -80,7 +82,11 @@ def verify(session: Session) -> Verification:
     expected_id = 1
     for event in session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
         count += 1
-        if event.id != expected_id or event.prev_hash != prev or entry_hash(prev, event) != event.hash:
+        if (
+            event.id != expected_id
+            or event.prev_hash != prev
+            or entry_hash(prev, event) != event.hash
+        ):
             return Verification(False, count, event.id, prev)
         prev = event.hash
         expected_id += 1
@@ -89,5 +95,7 @@ def verify(session: Session) -> Verification:
 
 def head(session: Session) -> tuple[int, str]:
     """(number of entries, newest hash): what goes to the hub so truncation is caught there."""
-    last = session.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar_one_or_none()
+    last = session.execute(
+        select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar_one_or_none()
     return (last.id, last.hash) if last else (0, GENESIS)

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.storage.models import Counter
 
-APPLICATION_NUMBER = re.compile(r"^(?P<point>[A-Z0-9]{2,8})-(?P<kiosk>[A-Z0-9]{1,8})-(?P<date>\d{8})-(?P<seq>\d{4,})$")
+APPLICATION_NUMBER = re.compile(
+    r"^(?P<point>[A-Z0-9]{2,8})-(?P<kiosk>[A-Z0-9]{1,8})-(?P<date>\d{8})-(?P<seq>\d{4,})$"
+)
 
 
 def next_value(session: Session, name: str, day: dt.date) -> int:

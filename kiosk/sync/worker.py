@@ -177,6 +177,8 @@ class SyncWorker:
                 lease_seconds=self.config["sync.lease_seconds"],
             )
             if not batch:
+                if not result.sent and not result.quarantined and not result.retried:
+                    self._check_hub(client)  # nothing to send: still keep the on-screen state true
                 break
             # a few uploads in flight at once: the hub's commit, not the wire, is the slow part
             sends = list(
@@ -257,6 +259,16 @@ class SyncWorker:
                 reconcile(self.factory, client)
             except Exception as exc:  # the hub may be down again; next round
                 _log.info("reconcile skipped: %s", exc)
+
+    def _check_hub(self, client: HubClient) -> None:
+        """With an empty queue, ask the hub how it is (once per ``sync.idle_poll``): one small GET."""
+        try:
+            client.hello()
+        except Exception as exc:  # any failure means "not reachable now"; the detail is for staff
+            self._set_online(False)
+            self._record_error(type(exc).__name__)
+        else:
+            self._set_online(True)
 
     def _get_client(self) -> HubClient | None:
         if self._client is None:

@@ -1,9 +1,10 @@
 """Where ID cards come from, as Qt signals on the GUI thread.
 
-:class:`ReaderCardSource` runs the real driver (kiosk.devices.idcard) in its thread; in demo mode it
-drives the pseudo-terminal :class:`SimulatedReader`, and :meth:`place`/:meth:`remove` lay a sample
-card on it (the demo panel and the F-keys use them). :class:`DirectCardSource` skips the serial
-link (tests, walkthrough, bench): the same signals, emitted at once.
+:class:`ReaderCardSource` runs the real driver (kiosk.devices.idcard) in its thread and takes its
+events through the reader's Qt bridge (:class:`kiosk.devices.idcard.qt_bridge.ReaderBridge`),
+which queues them to the GUI thread; the reader's errors become ``readerProblem``. In demo mode it drives the pseudo-terminal :class:`SimulatedReader`, and :meth:`place`/:meth:`remove`
+lay a sample card on it (the demo panel and the F-keys use them). :class:`DirectCardSource` skips
+the serial link (tests, walkthrough, bench): the same signals, emitted at once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from kiosk import logs
+from kiosk.devices.idcard import status
 from kiosk.domain.identity import IdentityCard
+from kiosk.domain.messages import Message
 
 _log = logs.get("kiosk.ui")
 
@@ -21,6 +24,7 @@ _log = logs.get("kiosk.ui")
 class CardSource(QObject):
     cardRead = Signal(object)  # IdentityCard
     cardRemoved = Signal()
+    cardStillPresent = Signal(object, float)  # IdentityCard, seconds since it was read
     readerProblem = Signal(object)  # Message, or None when the reader is fine again
 
     def place(self, card: str | IdentityCard) -> None:  # demo: lay a sample card on the reader
@@ -67,10 +71,11 @@ class ReaderCardSource(CardSource):
         self.config, self.simulate = config, simulate
         self.simulator: Any = None
         self.driver: Any = None
+        self.bridge: Any = None
 
     def start(self) -> None:
-        from kiosk.devices.idcard import events
         from kiosk.devices.idcard.driver import DriverConfig, ReaderDriver
+        from kiosk.devices.idcard.qt_bridge import ReaderBridge
 
         port = str(self.config["reader.port"])
         if self.simulate or not port:
@@ -78,21 +83,32 @@ class ReaderCardSource(CardSource):
 
             self.simulator = SimulatedReader().start()
             port = self.simulator.port
-
-        def on_event(event: object) -> None:  # driver thread: signals queue to the GUI thread
-            if isinstance(event, events.CardRead):
-                self.cardRead.emit(event.card)
-            elif isinstance(event, events.CardRemoved):
-                self.cardRemoved.emit()
-            elif isinstance(event, events.ReaderError | events.ReaderLost):
-                self.readerProblem.emit(event.message)
-            elif isinstance(event, events.ReaderFound):
-                self.readerProblem.emit(None)
-
+        # The bridge lives in the GUI thread: what it emits from the driver thread is queued
+        # here. No WLT library: no applicant screen shows the card's own photo, so it is not
+        # decoded (pass config["reader.wlt_library"] and connect photoDecoded when one does).
+        self.bridge = ReaderBridge(None, self)
+        self.bridge.cardRead.connect(self.cardRead)
+        self.bridge.cardRemoved.connect(self.cardRemoved)
+        self.bridge.cardStillPresent.connect(self.cardStillPresent)
+        self.bridge.readerError.connect(self._on_error)
+        self.bridge.readerLost.connect(self._on_lost)
+        self.bridge.readerFound.connect(self._on_found)
         self.driver = ReaderDriver(
-            port, int(self.config["reader.baud"]), DriverConfig.from_config(self.config), on_event
+            port,
+            int(self.config["reader.baud"]),
+            DriverConfig.from_config(self.config),
+            self.bridge.deliver,
         ).start()
         _log.info("card reader started (%s)", "simulator" if self.simulator else "device")
+
+    def _on_error(self, code: str, zh: str, en: str) -> None:
+        self.readerProblem.emit(Message(code, zh, en))
+
+    def _on_lost(self, zh: str, en: str) -> None:
+        self.readerProblem.emit(Message(status.LOST.name, zh, en))
+
+    def _on_found(self, _port: str, _baud: int) -> None:
+        self.readerProblem.emit(None)
 
     def stop(self) -> None:
         if self.driver is not None:

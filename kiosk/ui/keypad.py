@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -63,9 +64,11 @@ def candidates(composition: str) -> str:
     return merged
 
 
-def _key(text: str, name: str = "key") -> QPushButton:
+def _key(text: str, name: str = "key", wide: bool = False) -> QPushButton:
     button = QPushButton(text)
     button.setObjectName(name)
+    if wide:  # a word, not a letter: as wide as its word needs (the style sheet pads it)
+        button.setProperty("wide", True)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     button.setProperty("keyboardKey", True)  # not a "tap" for the walkthrough counts
     button.setAutoRepeat(name == "key" and text == "⌫")
@@ -76,13 +79,15 @@ class Keypad(QWidget):
     """Keys for one target field. ``mode``: digits, letters (A-Z, 0-9) or text (pinyin + ABC)."""
 
     modeChanged = Signal(str)
+    hideRequested = Signal()  # the applicant tapped "hide keyboard"
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, chinese: bool = True, hideable: bool = False):
         super().__init__(parent)
         self.setObjectName("keypad")
         self.target: QLineEdit | None = None
         self.mode = "digits"
-        self.chinese = True
+        self.chinese = chinese  # text fields start in pinyin (Chinese UI) or plain letters
+        self.hideable = hideable
         self.composition = ""
         self.page = 0
         self.box = QVBoxLayout(self)
@@ -128,7 +133,7 @@ class Keypad(QWidget):
             b = _key(label)
             b.clicked.connect(lambda _=False, t=label: self.type_text(t))
             grid.addWidget(b, n // 3, n % 3)
-        clear = _key(tr("key.clear"))
+        clear = _key(tr("key.clear"), wide=True)
         clear.clicked.connect(self.clear_target)
         zero = _key("0")
         zero.clicked.connect(lambda: self.type_text("0"))
@@ -136,8 +141,9 @@ class Keypad(QWidget):
         back.clicked.connect(self.backspace)
         for col, b in enumerate((clear, zero, back)):
             grid.addWidget(b, 3, col)
-        for b in self.inner.findChildren(QPushButton) if self.inner else []:
+        for b in (grid.itemAt(i).widget() for i in range(grid.count())):
             b.setMinimumSize(120, 72)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return grid
 
     def _letters(self) -> QVBoxLayout:
@@ -152,40 +158,46 @@ class Keypad(QWidget):
                 b.clicked.connect(lambda _=False, c=ch: self.press(c))
                 line.addWidget(b)
             if n == 3:
-                back = _key("⌫")
-                back.setMinimumWidth(110)
+                back = _key("⌫", wide=True)
                 back.clicked.connect(self.backspace)
                 line.addWidget(back)
             line.addStretch(1)
             rows.addLayout(line)
         bottom = QHBoxLayout()
         bottom.setSpacing(8)
+        bottom.addStretch(1)
         if self.mode == "text":
-            switch = _key(tr("key.to_abc") if self.chinese else tr("key.to_pinyin"))
-            switch.setMinimumWidth(150)
+            switch = _key(tr("key.to_abc") if self.chinese else tr("key.to_pinyin"), wide=True)
             switch.clicked.connect(self.toggle_chinese)
             bottom.addWidget(switch)
         for extra in ("-", "#"):
             b = _key(extra)
             b.clicked.connect(lambda _=False, c=extra: self.type_text(c))
             bottom.addWidget(b)
-        space = _key(tr("key.space"))
-        space.setMinimumWidth(300)
+        space = _key(tr("key.space"), wide=True)
+        space.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         space.clicked.connect(lambda: self.type_text(" "))
-        bottom.addWidget(space, 1)
-        clear = _key(tr("key.clear"))
-        clear.setMinimumWidth(130)
+        bottom.addWidget(space, 4)
+        clear = _key(tr("key.clear"), wide=True)
         clear.clicked.connect(self.clear_target)
         bottom.addWidget(clear)
+        if self.hideable:
+            hide = _key(tr("key.hide"), "hideKeys")
+            hide.clicked.connect(self.hideRequested.emit)
+            bottom.addWidget(hide)
+        bottom.addStretch(1)
         rows.addLayout(bottom)
         return rows
 
     def _candidate_bar(self) -> QHBoxLayout:
+        """The pinyin typed so far and its characters; always one key high, so the keys below
+        never move while the applicant types."""
         bar = QHBoxLayout()
         bar.setSpacing(8)
         shown = QLabel(self.composition or tr("key.pinyin_hint"))
-        shown.setObjectName("note" if not self.composition else "value")
+        shown.setObjectName("note" if not self.composition else "composition")
         shown.setMinimumWidth(170)
+        shown.setMinimumHeight(64)
         bar.addWidget(shown)
         chars = candidates(self.composition) if self.composition else ""
         start = self.page * PAGE
@@ -195,7 +207,7 @@ class Keypad(QWidget):
             bar.addWidget(b)
         bar.addStretch(1)
         if len(chars) > start + PAGE:
-            more = _key(tr("key.more"), "candidate")
+            more = _key(tr("key.more"), "candidate", wide=True)
             more.clicked.connect(self.next_page)
             bar.addWidget(more)
         return bar

@@ -20,9 +20,35 @@ SYSTEM_CJK = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "Source H
 _log = logs.get("kiosk.ui")
 _family: list[str] = []
 
+# Rules for the widgets added after kiosk.qss was written (wrapping buttons, tick boxes, the
+# keypad's wide keys, the big start button); appended to it, so they win over its general rules.
+EXTRA = """
+QLabel#buttonText { color: #0b2545; background: transparent; font-size: @BODY@px; }
+QLabel#buttonText[on="true"] { color: #ffffff; }
+QLabel#buttonText:disabled { color: #5d6875; }
+QPushButton#primary { min-width: 220px; }
+QPushButton#start { min-width: 360px; min-height: 104px; border-radius: 14px; font-weight: bold;
+                    font-size: @TITLE@px; background: #0a5bc4; color: #ffffff;
+                    border: 2px solid #0a4a9e; }
+QPushButton#start:pressed { background: #08479a; }
+QPushButton#toggle { border-style: dashed; }
+QPushButton#toggle:checked { border-style: solid; }
+QPushButton#key { min-width: 76px; }
+QPushButton#key[wide="true"] { min-width: 150px; padding: 0 16px; font-size: @BODY@px; }
+QPushButton#hideKeys { min-height: 64px; min-width: 150px; padding: 0 16px; border-radius: 10px;
+                       background: #e6e9ed; color: #0b2545; border: 2px solid #51606f; }
+QLabel#composition { font-size: @KEY@px; font-weight: bold; color: #0b2545; min-width: 170px; }
+QLabel#fieldCaption { font-weight: bold; }
+QLabel#sectionTitle { font-weight: bold; color: #0b2545; }
+QLabel#bigNumber { font-size: @TITLE@px; font-weight: bold; color: #0b2545; }
+QPushButton#day[month="true"] { font-size: @SMALL@px; }
+QLineEdit { color: #1b1f24; }
+QLineEdit#phoneField { font-size: @TITLE@px; letter-spacing: 2px; }
+"""
+
 
 def stylesheet(large: bool) -> str:
-    text = resources.path("styles", "kiosk.qss").read_text(encoding="utf-8")
+    text = resources.path("styles", "kiosk.qss").read_text(encoding="utf-8") + EXTRA
     for name, px in SIZES[large].items():
         text = text.replace(f"@{name}@", str(px))
     return text
@@ -30,6 +56,12 @@ def stylesheet(large: bool) -> str:
 
 def body_px(large: bool) -> int:
     return SIZES[large]["BODY"]
+
+
+def current_body_px() -> int:
+    """The body text size in force (24, or 32 in large-text mode)."""
+    px = QApplication.font().pixelSize()
+    return px if px > 0 else SIZES[False]["BODY"]
 
 
 def load_fonts() -> str:

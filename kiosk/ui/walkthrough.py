@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,26 @@ from kiosk.ui.card_source import DirectCardSource
 SIZE = (1920, 1080)  # a common 21-24" kiosk panel
 
 
-def journey(a: Applicant, service: str, photo: str = "camera") -> None:
-    """One applicant from the welcome screen back to it."""
+def _nothing(_name: str) -> None:
+    pass
+
+
+PHOTO_WAY = {"change": "scan", "correction": "type"}  # the other services use the camera
+RELATIVE = ("李小明", "11010519491231002X", "child")  # a made-up relative with a valid number
+
+
+def journey(
+    a: Applicant,
+    service: str,
+    photo: str | None = None,
+    shoot: Callable[[str], None] | None = None,
+) -> None:
+    """One applicant from the welcome screen back to it. ``shoot(name)``, when given, also saves
+    form screens as filled in, just before "next" (entered screens are saved by the recorder).
+    ``photo``: camera, scan (the receipt) or type; by default the service's usual way."""
+    snap: Callable[[str], None] = _nothing
+    if shoot is not None:
+        snap = lambda name: shoot(f"{a.window.state}-{name}")  # noqa: E731
     a.wait_state("welcome")
     a.tap(text_key="welcome.start")
     a.tap(choice=service)
@@ -39,47 +58,52 @@ def journey(a: Applicant, service: str, photo: str = "camera") -> None:
     if service == "renewal":
         a.wait_state("renewal.permit")
         a.pick_date(clock.today() + dt.timedelta(days=10))
+        snap("filled")
         a.next()
         a.next()  # decision
-        address(a, detail=None)
-        phone(a)
+        address(a, detail=None, snap=snap)
+        phone(a, snap)
     elif service == "replacement":
         a.next()  # reason: lost is preselected
-        address(a, detail="科技园18号")
-        phone(a)
-        condition(a)
-        a.next()  # relatives: none
+        address(a, detail="科技园18号", snap=snap)
+        phone(a, snap)
+        condition(a, snap)
+        relatives(a, snap)
     elif service == "exchange":
         a.wait_state("exchange.permit")
         a.pick_date(dt.date(clock.today().year + 3, 8, 31))
+        snap("filled")
         a.next()
-        address(a, detail="科技园18号")
-        phone(a)
-        condition(a)
-        a.next()
+        address(a, detail="科技园18号", snap=snap)
+        phone(a, snap)
+        condition(a, snap)
+        a.next()  # relatives: none
     elif service in ("change", "correction"):
         a.wait_state(f"{service}.changes")
         if service == "change":
             a.type("科苑路3号")
-            a.focus_field(1)
+            field(a, 1)
             a.type("科技园18号")
-            a.focus_field(2)
+            field(a, 2)
             a.type("搬家")
         else:
             a.tap(choice="name")
+            field(a, 0)
             a.type("李小红")
-            a.focus_field(1)
+            field(a, 1)
             a.type("李晓红")
-            a.focus_field(2)
+            field(a, 2)
             a.type("录入错误")
+        snap("filled")
         a.next()
         if service == "change":
-            address(a, detail="科技园18号")
-        phone(a)
-    take_photo(a, service, photo)
+            address(a, detail="科技园18号", snap=snap)
+        phone(a, snap)
+    take_photo(a, service, photo or PHOTO_WAY.get(service, "camera"), snap)
     a.wait_state(f"{service}.review")
     a.next()
     a.sign()
+    snap("signed")
     a.next()
     a.wait_state(f"{service}.done", 60)
     a.ctx.cards.remove()
@@ -87,35 +111,75 @@ def journey(a: Applicant, service: str, photo: str = "camera") -> None:
     a.wait_state("welcome")
 
 
-def address(a: Applicant, detail: str | None) -> None:
+def field(a: Applicant, index: int) -> None:
+    """Tap a field to type in it, as a person would (unless it has the keyboard already)."""
+    screen = a.window.current
+    edit = screen.fields[index]  # type: ignore[union-attr]
+    pad = screen.keypad  # type: ignore[union-attr]
+    if pad is None or pad.target is not edit or not pad.isVisible():
+        a.tap(edit)
+
+
+def address(a: Applicant, detail: str | None, snap: Callable[[str], None] = _nothing) -> None:
     a.tap(choice="440305")
     a.tap(choice="粤海")
     if detail:
+        field(a, 0)
         a.type(detail)
+    snap("filled")
     a.next()
 
 
-def phone(a: Applicant) -> None:
+def phone(a: Applicant, snap: Callable[[str], None] = _nothing) -> None:
     a.type("13800138000")
+    snap("filled")
     a.next()
 
 
-def condition(a: Applicant) -> None:
+def condition(a: Applicant, snap: Callable[[str], None] = _nothing) -> None:
+    field(a, 0)
     a.type("深圳示例科技")
-    a.focus_field(1)
+    field(a, 1)
     a.type("高新南一道6号")
+    snap("filled")
     a.next()
 
 
-def take_photo(a: Applicant, service: str, how: str) -> None:
+def relatives(a: Applicant, snap: Callable[[str], None] = _nothing) -> None:
+    name, number, relation = RELATIVE
+    a.tap(choice=relation)
+    field(a, 0)
+    a.type(name)
+    field(a, 1)
+    a.type(number)
+    snap("filled")
+    a.tap(name="add")
+    snap("added")
+    a.next()
+
+
+def take_photo(
+    a: Applicant, service: str, how: str, snap: Callable[[str], None] = _nothing
+) -> None:
     a.wait_state(f"{service}.photo")
     if how == "type":
         a.tap(choice="type")
         a.type("A7K3Q9B2")
+        snap("typed")
+        a.next()
+        return
+    if how == "scan":
+        a.tap(choice="scan")
+        a.wait_for(
+            lambda: a.ctx.visit.photo_number_source == "scanned", "the receipt's code read", 60
+        )
+        pump()
+        snap("scanned")
         a.next()
         return
     photo = a.window.screens["photo"]
     a.wait_for(lambda: photo.accept_button.isVisible(), "the auto-captured photo", 60)  # type: ignore[attr-defined]
+    snap("taken")
     a.tap(photo.accept_button)  # type: ignore[attr-defined]
 
 
@@ -204,7 +268,7 @@ def run(
     start = time.perf_counter()
     a = Applicant(window)
     try:
-        journey(a, service)
+        journey(a, service, shoot=shoot)
     finally:
         recorder.detach()
     total_seconds = time.perf_counter() - start

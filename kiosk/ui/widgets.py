@@ -81,6 +81,8 @@ class DatePicker(QWidget):
             if day == today:
                 text = tr("date.today")
             b = button(text, lambda d=day: self.pick(d), "day", checkable=True)
+            if day.day == 1:
+                b.setProperty("month", True)  # "12月1日" in a slightly smaller size: it fits
             b.setChecked(day == self.selected)
             b.setProperty("date", day.isoformat())
             grid.addWidget(b, n // 7 + 1, n % 7)

@@ -1,18 +1,21 @@
 """The kiosk's main window: a top bar, the applicant screens, overlays, and a slot for supervisor mode.
 
-Supervisor mode (issue 8) plugs in here: :attr:`KioskWindow.supervisorRequested` fires on the
-hidden gesture (hold the top-right corner 5 s, or Ctrl+Alt+Shift+S; see docs/ui.md);
+Supervisor mode plugs in here: :attr:`KioskWindow.supervisorRequested` fires on the hidden
+gesture (hold the top-left corner 5 s, or Ctrl+Alt+Shift+S; see docs/supervisor.md);
 :meth:`show_supervisor` puts its widget on top of the applicant screens and
 :meth:`show_applicant` returns (the applicant's visit is wiped first: staff never see it).
+When the kiosk cannot take applicants (not enrolled, recovering from a fault) the out-of-service
+page stands in for the applicant screens.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -29,8 +32,11 @@ from kiosk.ui import style
 from kiosk.ui.activity import Activity
 from kiosk.ui.base import Context, Screen, button, label
 from kiosk.ui.machine import JourneyMachine
+from kiosk.ui.out_of_service import OutOfService
 from kiosk.ui.overlay import Overlay
 from kiosk.ui.screens import basic, card, finish, forms, photo
+from kiosk.ui.supervisor.gesture import HiddenGesture
+from kiosk.ui.sync_badge import SyncBadge
 from kiosk.ui.texts import set_language, tr
 
 _log = logs.get("kiosk.ui")
@@ -62,6 +68,7 @@ SCREENS: tuple[type[Screen], ...] = (
     finish.SubmitScreen,
     finish.PrintScreen,
 )
+RECOVER_MS = 4000  # the "recovering" page stays this long after an unexpected error
 NOT_PROGRESS = {"ending", "card_removed", "camera_failed", "disk_full", "printer_failed"}
 DEMO_KEYS = {
     Qt.Key.Key_F1: "resident",
@@ -113,8 +120,11 @@ class KioskWindow(QWidget):
         self.transition_ms: list[float] = []
         ctx.nav.go.connect(self._mark, Qt.ConnectionType.DirectConnection)
         self._go_at = 0.0
-        for key in (QKeySequence("Ctrl+Alt+Shift+S"),):
-            QShortcut(key, self).activated.connect(self.supervisorRequested.emit)
+        self.gesture = HiddenGesture(self, corner="top-left")  # top-right holds the help button
+        self.gesture.triggered.connect(self._gesture)
+        self.out_of_service_page = OutOfService()
+        self.root.addWidget(self.out_of_service_page)
+        self.service_check: Callable[[], str | None] = lambda: None  # → reason, or None
         self._set_style()
 
     # -- top bar --------------------------------------------------------------------------------
@@ -131,6 +141,8 @@ class KioskWindow(QWidget):
         row.addSpacing(24)
         row.addWidget(self.step_label)
         row.addStretch(1)
+        self.sync_badge = SyncBadge()
+        row.addWidget(self.sync_badge.widget)
         self.help_button = button("", self.call_help, "help")
         row.addWidget(self.help_button)
         return bar
@@ -138,6 +150,7 @@ class KioskWindow(QWidget):
     def _update_bar(self) -> None:
         journey, step = self.ctx.journey, self.ctx.step
         self.help_button.setText("?  " + tr("btn.help"))
+        self.sync_badge.refresh()
         if journey is None:
             self.top_title.setText(tr("app.title"))
             self.step_label.setText("")
@@ -280,8 +293,37 @@ class KioskWindow(QWidget):
         self.root.setCurrentWidget(widget)
 
     def show_applicant(self) -> None:
+        """Back to the applicant screens, unless the kiosk cannot take applicants now."""
+        reason = self.service_check()
+        if reason is not None:
+            self.out_of_service(reason)
+            return
         self.activity.enabled = True
         self.root.setCurrentWidget(self.applicant)
+
+    def in_supervisor(self) -> bool:
+        return self.root.currentWidget() not in (self.applicant, self.out_of_service_page)
+
+    def _gesture(self) -> None:
+        if not self.in_supervisor():  # staff already in: the gesture must not reset their screen
+            self.supervisorRequested.emit()
+
+    # -- out of service ------------------------------------------------------------------------
+
+    def out_of_service(self, reason: str) -> None:
+        if self.root.currentWidget() is self.applicant and self.state != "welcome":
+            self.ctx.go("timeout")  # whoever was mid-visit is wiped, as after a timeout
+        self.overlay.close_overlay()
+        self.activity.enabled = False
+        self.out_of_service_page.show_reason(reason)
+        self.root.setCurrentWidget(self.out_of_service_page)
+
+    def recover(self) -> None:
+        """After an unexpected error: say so, wipe the visit, then start again at the welcome."""
+        if self.in_supervisor():
+            return  # staff see the problem in the log; their screen stays
+        self.out_of_service("recovering")
+        QTimer.singleShot(RECOVER_MS, self.show_applicant)
 
     # -- demo keys -----------------------------------------------------------------------------
 

@@ -42,6 +42,9 @@ class Visit:
     uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
     started: dt.datetime = field(default_factory=clock.now)
     submitted: Application | None = None
+    # choices made on a screen for an entry not yet added (the relation of a relative being
+    # typed, the item of a change): kept while the screen redraws, forgotten with the visit
+    draft: dict[str, str] = field(default_factory=dict)
 
     def wipe(self, *, keep_preferences: bool = False) -> None:
         """Forget the applicant: every field back to its default (language kept if asked)."""

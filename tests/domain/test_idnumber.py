@@ -52,7 +52,9 @@ def test_invalid_numbers_say_why(number: str, code: str) -> None:
 def test_leap_day_birth_is_valid_only_in_leap_years() -> None:
     assert idnumber.check(idnumber.make_number("440305", dt.date(2000, 2, 29), 11)).valid
     first17 = "44030520010229011"
-    assert idnumber.check(first17 + idnumber.check_character(first17)).reason.code == "bad_birth_date"  # type: ignore[union-attr]
+    assert (
+        idnumber.check(first17 + idnumber.check_character(first17)).reason.code == "bad_birth_date"
+    )  # type: ignore[union-attr]
 
 
 births = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2025, 12, 31))
@@ -70,7 +72,9 @@ def test_made_numbers_round_trip(region: str, birth: dt.date, seq: int) -> None:
 
 
 @given(regions, births, st.integers(0, 999), st.integers(0, 16), st.integers(1, 9))
-def test_any_single_digit_change_is_caught(region: str, birth: dt.date, seq: int, pos: int, delta: int) -> None:
+def test_any_single_digit_change_is_caught(
+    region: str, birth: dt.date, seq: int, pos: int, delta: int
+) -> None:
     number = idnumber.make_number(region, birth, seq)
     digit = (int(number[pos]) + delta) % 10
     changed = number[:pos] + str(digit) + number[pos + 1 :]

@@ -20,14 +20,33 @@ def years_before(day: dt.date, years: int) -> dt.date:
 
 # -- eligibility ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("birth", "condition", "student", "outcome", "code"),
     [
-        (years_before(TODAY, 16) + dt.timedelta(days=1), "employment", False, "not_eligible", "under_min_age"),
+        (
+            years_before(TODAY, 16) + dt.timedelta(days=1),
+            "employment",
+            False,
+            "not_eligible",
+            "under_min_age",
+        ),
         (years_before(TODAY, 16), "employment", False, "eligible", "condition_employment"),
         (years_before(TODAY, 16), "none", False, "not_eligible", "no_condition"),
-        (years_before(TODAY, 16) + dt.timedelta(days=1), "none", True, "not_eligible", "under_min_age"),
-        (years_before(TODAY, 60) + dt.timedelta(days=1), "none", False, "not_eligible", "no_condition"),
+        (
+            years_before(TODAY, 16) + dt.timedelta(days=1),
+            "none",
+            True,
+            "not_eligible",
+            "under_min_age",
+        ),
+        (
+            years_before(TODAY, 60) + dt.timedelta(days=1),
+            "none",
+            False,
+            "not_eligible",
+            "no_condition",
+        ),
         (years_before(TODAY, 60), "none", False, "eligible", "senior"),
         (years_before(TODAY, 59), "property", False, "eligible", "condition_property"),
         (years_before(TODAY, 30), "none", True, "eligible", "student"),
@@ -37,7 +56,9 @@ def years_before(day: dt.date, years: int) -> dt.date:
         (years_before(TODAY, 80), "employment", False, "eligible", "senior"),
     ],
 )
-def test_eligibility(birth: dt.date, condition: str, student: bool, outcome: str, code: str) -> None:
+def test_eligibility(
+    birth: dt.date, condition: str, student: bool, outcome: str, code: str
+) -> None:
     decision = RULES.eligibility(birth, condition, student=student, today=TODAY)
     assert decision.outcome == outcome
     assert decision.reasons[0].code == code
@@ -46,7 +67,9 @@ def test_eligibility(birth: dt.date, condition: str, student: bool, outcome: str
 
 def test_leap_day_birth_turns_16_on_first_of_march() -> None:
     birth = dt.date(2008, 2, 29)
-    assert RULES.eligibility(birth, "employment", today=dt.date(2024, 2, 28)).outcome == "not_eligible"
+    assert (
+        RULES.eligibility(birth, "employment", today=dt.date(2024, 2, 28)).outcome == "not_eligible"
+    )
     assert RULES.eligibility(birth, "employment", today=dt.date(2024, 2, 29)).outcome == "eligible"
     # common year 2026: 16 + 2 = 18 reached on 03-01, not on 02-28
     assert clock.age_on(birth, dt.date(2026, 2, 28)) == 17
@@ -59,6 +82,7 @@ def test_unknown_condition_is_refused() -> None:
 
 
 # -- renewal -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("days_left", "outcome"),
@@ -77,8 +101,14 @@ def test_renewal_window(days_left: int, outcome: str) -> None:
 
 def test_guide_example_window_opens_on_twelve_five() -> None:
     assert RULES.renewal_window_opens(dt.date(2026, 12, 20)) == dt.date(2026, 12, 5)
-    assert RULES.renewal("standard", dt.date(2026, 12, 20), today=dt.date(2026, 12, 4)).outcome == "too_early"
-    assert RULES.renewal("standard", dt.date(2026, 12, 20), today=dt.date(2026, 12, 5)).outcome == "renew"
+    assert (
+        RULES.renewal("standard", dt.date(2026, 12, 20), today=dt.date(2026, 12, 4)).outcome
+        == "too_early"
+    )
+    assert (
+        RULES.renewal("standard", dt.date(2026, 12, 20), today=dt.date(2026, 12, 5)).outcome
+        == "renew"
+    )
 
 
 def test_expired_permit_is_told_to_apply_anew() -> None:
@@ -95,14 +125,16 @@ def test_too_early_mentions_employer_renewal() -> None:
 @pytest.mark.parametrize(
     ("expires", "new_expiry"),
     [
-        (dt.date(2026, 8, 31), dt.date(2027, 2, 28)),   # month end, common-year February
-        (dt.date(2027, 8, 31), dt.date(2028, 2, 29)),   # leap-year February
+        (dt.date(2026, 8, 31), dt.date(2027, 2, 28)),  # month end, common-year February
+        (dt.date(2027, 8, 31), dt.date(2028, 2, 29)),  # leap-year February
         (dt.date(2026, 12, 31), dt.date(2027, 6, 30)),  # 31 → 30
         (dt.date(2026, 5, 15), dt.date(2026, 11, 15)),
         (dt.date(2026, 3, 31), dt.date(2026, 9, 30)),
     ],
 )
-def test_temporary_permit_extends_six_calendar_months(expires: dt.date, new_expiry: dt.date) -> None:
+def test_temporary_permit_extends_six_calendar_months(
+    expires: dt.date, new_expiry: dt.date
+) -> None:
     assert RULES.extended_expiry("temporary", expires) == new_expiry
     assert RULES.renewal("temporary", expires, today=expires).facts["new_expiry"] == new_expiry
 
@@ -112,6 +144,7 @@ def test_standard_permit_from_leap_day_extends_to_february_28() -> None:
 
 
 # -- transitional rule, materials, rules file ---------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("valid_until", "today", "outcome"),

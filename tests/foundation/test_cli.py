@@ -12,7 +12,11 @@ import pytest
 
 def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args], capture_output=True, text=True, env=os.environ.copy(), timeout=60
+        [sys.executable, "-m", "kiosk", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
     )
 
 
@@ -20,7 +24,11 @@ def test_id_number_answers_in_json() -> None:
     run = kiosk("rules", "id-number", "11010519491231002x", "--json")
     assert run.returncode == 0
     assert json.loads(run.stdout) == {
-        "valid": True, "reason": None, "birth_date": "1949-12-31", "sex": "female", "region_code": "110105"
+        "valid": True,
+        "reason": None,
+        "birth_date": "1949-12-31",
+        "sex": "female",
+        "region_code": "110105",
     }
 
 
@@ -32,10 +40,34 @@ def test_invalid_id_number_is_an_answer_not_an_error() -> None:
 
 
 def test_renewal_and_eligibility() -> None:
-    run = kiosk("rules", "renewal", "--permit", "standard", "--expires", "2026-12-20", "--today", "2026-12-05", "--json")
+    run = kiosk(
+        "rules",
+        "renewal",
+        "--permit",
+        "standard",
+        "--expires",
+        "2026-12-20",
+        "--today",
+        "2026-12-05",
+        "--json",
+    )
     data = json.loads(run.stdout)
-    assert (data["decision"], data["window_opens"], data["new_expiry"]) == ("renew", "2026-12-05", "2036-12-20")
-    run = kiosk("rules", "eligibility", "--birth-date", "1960-01-01", "--condition", "none", "--today", "2026-11-26", "--json")
+    assert (data["decision"], data["window_opens"], data["new_expiry"]) == (
+        "renew",
+        "2026-12-05",
+        "2036-12-20",
+    )
+    run = kiosk(
+        "rules",
+        "eligibility",
+        "--birth-date",
+        "1960-01-01",
+        "--condition",
+        "none",
+        "--today",
+        "2026-11-26",
+        "--json",
+    )
     assert json.loads(run.stdout)["eligible"] is True
 
 

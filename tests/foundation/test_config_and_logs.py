@@ -10,7 +10,9 @@ from kiosk import config, logs, paths
 
 
 def test_defaults_file_and_environment(kiosk_home: Path) -> None:
-    (kiosk_home / "config.toml").write_text('[point]\ncode = "NS02"\n[reader]\nbaud = 9600\n', encoding="utf-8")
+    (kiosk_home / "config.toml").write_text(
+        '[point]\ncode = "NS02"\n[reader]\nbaud = 9600\n', encoding="utf-8"
+    )
     cfg = config.Config.load(environ={"KIOSK_READER_BAUD": "57600"})
     assert cfg["point.code"] == "NS02"
     assert cfg["reader.baud"] == 57600  # the environment wins over the file
@@ -22,20 +24,29 @@ def test_defaults_file_and_environment(kiosk_home: Path) -> None:
     [
         ('[reader]\nbaud = "fast"\n', {}, "reader.baud"),
         ('[kiosk]\nlanguage = "fr"\n', {}, "kiosk.language"),
-        ('[nonsense]\nkey = 1\n', {}, "nonsense.key: unknown setting"),
+        ("[nonsense]\nkey = 1\n", {}, "nonsense.key: unknown setting"),
         ("", {"KIOSK_TIMEOUTS_IDLE_SECONDS": "-5"}, "timeouts.idle_seconds"),
         ("", {"KIOSK_POINT_CODE": "ft 01"}, "point.code"),
         ("[reader\n", {}, "not valid TOML"),
     ],
 )
-def test_bad_values_are_refused_naming_the_key(kiosk_home: Path, toml: str, env: dict[str, str], message: str) -> None:
+def test_bad_values_are_refused_naming_the_key(
+    kiosk_home: Path, toml: str, env: dict[str, str], message: str
+) -> None:
     (kiosk_home / "config.toml").write_text(toml, encoding="utf-8")
     with pytest.raises(config.ConfigError, match=message.replace(".", r"\.")):
         config.Config.load(environ=env)
 
 
 def test_save_round_trips(kiosk_home: Path) -> None:
-    config.save({"point.code": "BA03", "kiosk.id": "K07", "kiosk.large_text": True, "hub.url": 'https://hub/"x"'})
+    config.save(
+        {
+            "point.code": "BA03",
+            "kiosk.id": "K07",
+            "kiosk.large_text": True,
+            "hub.url": 'https://hub/"x"',
+        }
+    )
     cfg = config.Config.load(environ={})
     assert (cfg["point.code"], cfg["kiosk.id"], cfg["kiosk.large_text"]) == ("BA03", "K07", True)
     assert cfg["hub.url"] == 'https://hub/"x"'

@@ -10,7 +10,12 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-WIDGET_MODULES = ("PySide6.QtWidgets", "PySide6.QtGui", "PySide6.QtMultimediaWidgets", "PySide6.QtQuick")
+WIDGET_MODULES = (
+    "PySide6.QtWidgets",
+    "PySide6.QtGui",
+    "PySide6.QtMultimediaWidgets",
+    "PySide6.QtQuick",
+)
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -43,5 +48,7 @@ def test_no_widgets_outside_ui() -> None:
 
 def test_the_check_sees_a_violation(tmp_path: Path) -> None:
     sample = tmp_path / "bad.py"
-    sample.write_text("from PySide6.QtWidgets import QLabel\nimport PySide6.QtGui\n", encoding="utf-8")
+    sample.write_text(
+        "from PySide6.QtWidgets import QLabel\nimport PySide6.QtGui\n", encoding="utf-8"
+    )
     assert {"PySide6.QtWidgets.QLabel", "PySide6.QtGui"} <= imported_modules(sample)

@@ -27,7 +27,9 @@ def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
     assert db.check(engine)["state"] == "up_to_date"
     db.downgrade(engine, "base")
     with engine.connect() as conn:
-        tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))}
+        tables = {
+            r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
+        }
     assert tables <= {"alembic_version"}
     db.upgrade(engine)
     assert db.check(engine)["state"] == "up_to_date"
@@ -66,7 +68,9 @@ def test_every_revision_upgrades_with_rows_intact(tmp_path: Path) -> None:
         db.upgrade(engine)
         assert db.check(engine)["state"] == "up_to_date"
         with engine.connect() as conn:
-            row = conn.execute(text("SELECT application_number, status, id_last4 FROM applications")).one()
+            row = conn.execute(
+                text("SELECT application_number, status, id_last4 FROM applications")
+            ).one()
             assert tuple(row) == ("FT01-K01-20261126-0001", "submitted", "1528")
             assert conn.execute(text("SELECT count(*) FROM audit_events")).scalar() == 1
 
@@ -118,3 +122,16 @@ def test_audit_chain_detects_an_edit(tmp_path: Path) -> None:
         raw.execute("UPDATE audit_events SET action = 'reject' WHERE id = 3")
     with sessions() as session:
         assert audit.verify(session).as_json() == {"ok": False, "entries": 3, "first_bad": 3}
+
+
+def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:
+    """A model change without its migration fails here, not on a field kiosk's database."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from kiosk.storage.models import Base
+
+    engine = db.make_engine(tmp_path / "k.sqlite3")
+    db.upgrade(engine)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []

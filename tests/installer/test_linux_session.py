@@ -52,6 +52,7 @@ def test_install_lays_out_every_file(staged: Path) -> None:
         "etc/udev/rules.d/60-kiosk.rules",
         "etc/systemd/logind.conf.d/kiosk.conf",
         "etc/sysctl.d/90-kiosk.conf",
+        "etc/polkit-1/rules.d/50-kiosk-power.rules",
         "var/lib/kiosk/run",
     ):
         assert (staged / path).exists(), path

@@ -34,7 +34,7 @@ def submit_many(factory: sessionmaker[Session]) -> SubmitMany:
 
     def submit(n: int, seed: int = 7) -> list[Application]:
         rng = random.Random(seed)
-        config = Config.load()
+        config = Config.load(overrides={"sync.demo": True})  # not enrolled: demo key
         photo = demo_applications.sample_photo()
         return [
             submission.submit_application(

@@ -1,6 +1,9 @@
 """Grab every supervisor screen offscreen to PNG (for people to look at), e.g.
 
 QT_QPA_PLATFORM=offscreen .venv/bin/python tests/supervisor/shots.py /tmp/supervisor-shots [en]
+SHOT_SIZE=1366x768 QT_QPA_PLATFORM=offscreen .venv/bin/python tests/supervisor/shots.py /tmp/s zh
+
+The zh shots at 1920x1080 are kept as docs/screenshots/supervisor-<page>.png (docs/supervisor.md).
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["KIOSK_HOME"] = tempfile.mkdtemp(prefix="kiosk-shots-")
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
 from kiosk.storage.db import open_database
-from kiosk.sync import demo_applications, submission
+from kiosk.storage.models import OutboxEntry, PrintJob
+from kiosk.sync import demo_applications, outbox, submission
 from kiosk.ui.supervisor.common import SupervisorContext
 from kiosk.ui.supervisor.probes import simulated_probes
 from kiosk.ui.supervisor.texts import set_language
@@ -33,28 +38,61 @@ def main() -> None:
     app = QApplication([])
     set_language(lang)
     factory = open_database()
+    width, height = (int(v) for v in os.environ.get("SHOT_SIZE", "1920x1080").split("x"))
+
+    def settle() -> None:
+        QThreadPool.globalInstance().waitForDone(5000)  # device probes run in worker threads
+        app.processEvents()
+
+    first = SupervisorArea(SupervisorContext(factory=factory, demo=False))
+    first.resize(width, height)
+    first.show()
+    first.start()
+    settle()
+    first.grab().save(str(out / f"{lang}-00-first-run.png"))
+    first.close()
     rng = random.Random(3)
     for _ in range(6):
         submission.submit_application(
-            factory, demo_applications.made_up_application(rng), Config.load()
+            factory,
+            demo_applications.made_up_application(rng),
+            Config.load(overrides={"sync.demo": True}),
         )
     with factory.begin() as session:
         admin = staff.add_first_admin(session, "admin", "张管理", "246810")
         staff.add_staff(session, admin.actor, "wang", "王晓明", "staff", "135792")
         decisions.decide(session, admin.actor, 2, "approve")
         decisions.decide(session, admin.actor, 3, "reject", reason_code="photo_unusable")
-        counter_tools.raise_help_call(session, "photo")
-        counter_tools.raise_help_call(session, "form")
+        counter_tools.raise_help_call(session, "renewal.photo")
+        counter_tools.raise_help_call(session, "replacement.reason")
+        session.add(
+            PrintJob(
+                document="form", printer="folder", path="form.pdf", state="printed", attempts=1
+            )
+        )
+        session.add(
+            PrintJob(
+                document="slip",
+                printer="receipt-usb",
+                path="slip.bin",
+                state="held",
+                attempts=3,
+                last_error="paper_out: the receipt printer is out of paper",
+            )
+        )
+        entry = session.query(OutboxEntry).order_by(OutboxEntry.id).first()
+        if entry is not None:
+            entry.demo = False  # pretend the hub refused one, so the list has a row
+            outbox.quarantine(session, entry.id, "schema 3 not accepted")
     ctx = SupervisorContext(factory=factory, demo=True, probes=simulated_probes())
     area = SupervisorArea(ctx)
-    width, height = (int(v) for v in os.environ.get("SHOT_SIZE", "1920x1080").split("x"))
     area.resize(width, height)
     area.show()
     area.start()
     area.pinpad.select("admin")
     for k in "2468":
         area.pinpad.press(k)
-    app.processEvents()
+    settle()
     area.grab().save(str(out / f"{lang}-01-pinpad.png"))
     with factory.begin() as session:
         result = staff.authenticate(session, "admin", "246810", 15)
@@ -63,13 +101,17 @@ def main() -> None:
         page = area.show_page(key)
         if key == "review":
             page.table.selectRow(len(page._rows) - 1)
-        app.processEvents()
+        settle()
         area.grab().save(str(out / f"{lang}-{i:02d}-{key}.png"))
-    page = area.show_page("review")
-    page.table.selectRow(len(page._rows) - 1)
-    page._panel("reject")
-    app.processEvents()
-    area.grab().save(str(out / f"{lang}-20-review-reject.png"))
+    page.arm("shutdown")  # the leave page, asking for the second tap
+    settle()
+    area.grab().save(str(out / f"{lang}-21-leave-confirm.png"))
+    for n, kind in ((20, "reject"), (22, "request_materials")):
+        page = area.show_page("review")
+        page.table.selectRow(len(page._rows) - 1)
+        page._panel(kind)
+        settle()
+        area.grab().save(str(out / f"{lang}-{n}-review-{kind.split('_')[-1]}.png"))
     print(out)
 
 

@@ -117,7 +117,7 @@ def test_counter_tools_help_calls_and_printing(
     area = make_area(qtbot, factory, print_document=print_document)
     login(qtbot, area, "wang", STAFF_PIN)
     page = area.show_page("counter")
-    assert page.calls.count() == 1 and "photo" in page.calls.item(0).text()
+    assert page.calls.count() == 1 and "照片" in page.calls.item(0).text()
     page.calls.setCurrentRow(0)
     qtbot.mouseClick(page.resolve_btn, Qt.MouseButton.LeftButton)
     assert "暂无求助" in page.calls.item(0).text()

@@ -150,7 +150,8 @@ def test_same_uuid_other_content_is_a_conflict(
 def test_demo_items_never_leave_and_hub_refuses_them(
     hub: HubProcess, fast_sync: Config, kiosk_db: sessionmaker[Session]
 ) -> None:
-    demo = submit_some(kiosk_db, fast_sync, 2)  # before enrolment: demo key
+    demo_mode = fast_sync.with_values(**{"sync.demo": True})
+    demo = submit_some(kiosk_db, demo_mode, 2)  # before enrolment, in demo mode: demo key
     enrolled = enrol_kiosk(hub, fast_sync)
     real = submit_some(kiosk_db, fast_sync, 2, seed=5)
     SyncWorker(kiosk_db, fast_sync).run_once()

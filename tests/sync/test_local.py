@@ -48,7 +48,7 @@ def test_seal_and_unseal_detect_damage() -> None:
 
 
 def test_submit_is_one_transaction(kiosk_db: sessionmaker[Session]) -> None:
-    config = Config.load()
+    config = Config.load(overrides={"sync.demo": True})
     app = submit_application(kiosk_db, made_up_application(random.Random(1)), config)
     assert app.status == "submitted" and app.uuid and app.submitted_at is not None
     assert app.application_number.startswith("FT01-K01-") and app.queue_number.endswith("-001")
@@ -73,14 +73,15 @@ def test_submit_is_one_transaction(kiosk_db: sessionmaker[Session]) -> None:
 
 
 def test_submit_refusals_store_nothing(kiosk_db: sessionmaker[Session]) -> None:
-    production = Config.load(overrides={"sync.demo": False})
+    production = Config.load()  # outside demo mode by default: no applicants before enrolment
+    assert production["sync.demo"] is False
     with pytest.raises(enrolment.EnrolmentError) as not_enrolled:
         submit_application(kiosk_db, made_up_application(random.Random(1)), production)
     assert "登记" in not_enrolled.value.message.zh and "enrol" in not_enrolled.value.message.en
     bad = made_up_application(random.Random(1))
     bad.service = "teleport"
     with pytest.raises(SubmissionError):
-        submit_application(kiosk_db, bad, Config.load())
+        submit_application(kiosk_db, bad, Config.load(overrides={"sync.demo": True}))
     with kiosk_db() as session:
         assert session.execute(select(ApplicationRow)).first() is None
 
@@ -119,7 +120,7 @@ def test_full_jitter_is_capped_and_spread() -> None:
 
 
 def test_retention_purges_plaintext_after_ack(kiosk_db: sessionmaker[Session]) -> None:
-    config = Config.load(overrides={"sync.retention_days": 7})
+    config = Config.load(overrides={"sync.retention_days": 7, "sync.demo": True})
     submit_some(kiosk_db, config, 2)
     with kiosk_db.begin() as session:
         first = session.execute(select(OutboxEntry).order_by(OutboxEntry.id)).scalars().first()

@@ -237,3 +237,42 @@ def test_help_button_stores_a_help_call(make_kiosk, qtbot) -> None:
         calls = s.execute(select(HelpCall)).scalars().all()
     assert [c.screen for c in calls] == ["services"]
     assert kiosk.window.overlay.kind == "help"
+
+
+@pytest.mark.slow
+def test_scanning_the_photo_receipt_puts_its_number_in_the_application(make_kiosk, qtbot) -> None:
+    """Demo mode: the simulated camera shows the sample receipt; its QR code is read, the camera
+    stops, the number shows on the screen and is what the application stores."""
+    from PySide6.QtWidgets import QLabel
+
+    receipt_number = "44030020261126000123"  # the code on resources/samples/receipts/demo-receipt.png
+    kiosk = make_kiosk()
+    a = Applicant(kiosk.window)
+    to_phone(a)
+    a.type("13800138000")
+    a.next()
+    a.wait_state("renewal.photo")
+    photo = kiosk.window.screens["photo"]
+    a.tap(choice="scan")
+    assert photo.mode == "scan"
+    qtbot.waitUntil(lambda: photo.scanner is not None, timeout=5000)
+    qtbot.waitUntil(lambda: kiosk.ctx.visit.photo_number_source == "scanned", timeout=20000)
+    assert kiosk.ctx.visit.photo_number == receipt_number
+    assert photo.scanner is None and photo.bridge is None  # no camera left running
+    shown = [lab.text() for lab in photo.findChildren(QLabel) if lab.isVisible()]
+    assert any(receipt_number in text for text in shown), shown
+    a.tap(choice="type")  # the typed-number field offers what was scanned, to check or correct
+    assert photo.fields[0].text() == receipt_number
+    a.tap(choice="scan")  # back: the number is kept, the camera is not started again
+    pump(50)
+    assert photo.scanner is None and kiosk.ctx.visit.photo_number == receipt_number
+    a.next()
+    a.wait_state("renewal.review")
+    a.next()
+    a.sign()
+    a.next()
+    qtbot.waitUntil(lambda: kiosk.window.state == "renewal.done", timeout=30000)
+    with kiosk.ctx.factory() as s:
+        row = s.execute(select(ApplicationRow)).scalar_one()
+    assert row.photo_number == receipt_number and row.photo_number_source == "scanned"
+    assert row.form["photo_number"] == receipt_number

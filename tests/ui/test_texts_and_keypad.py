@@ -9,7 +9,14 @@ from pathlib import Path
 from kiosk.ui import keypad, texts
 
 UI = Path(__file__).resolve().parents[2] / "kiosk" / "ui"
-OTHERS = {"supervisor", "setup_wizard.py", "qt_selfcheck.py", "walkthrough.py", "applicant.py"}
+OTHERS = {
+    "supervisor",
+    "supervisor_hooks.py",  # supervisor mode's probes: staff words, with supervisor mode's own
+    "setup_wizard.py",
+    "qt_selfcheck.py",
+    "walkthrough.py",
+    "applicant.py",
+}
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from html import escape
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.domain import codes
 from kiosk.domain.rules import office_rulebook
-from kiosk.ui.base import Screen, button, frame, label
+from kiosk.ui.base import Screen, WrapButton, button, frame, label
+from kiosk.ui.style import current_body_px as body_px
 from kiosk.ui.texts import pick, tr
 from kiosk.workflows.journeys import MENU
 
@@ -46,9 +50,7 @@ class Welcome(Screen):
         large.setProperty("choice", "large")
         row.addWidget(large)
         row.addStretch(1)
-        start = button(tr("welcome.start"), lambda: self.ctx.go("next"), "primary")
-        start.setMinimumSize(320, 96)
-        row.addWidget(start)
+        row.addWidget(button(tr("welcome.start"), lambda: self.ctx.go("next"), "start"))
         lay.addLayout(row)
 
     def set_lang(self, lang: str) -> None:
@@ -66,16 +68,29 @@ class Services(Screen):
         grid = QGridLayout()
         grid.setSpacing(16)
         for n, key in enumerate(MENU):
-            b = button(
-                tr(f"service.{key}") + "\n" + tr(f"service.{key}.hint"),
-                lambda k=key: self.ctx.go(k),
-                "tile",
-            )
+            name, hint = tr(f"service.{key}"), tr(f"service.{key}.hint")
+            b = WrapButton()
+            b.setObjectName("tile")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setCursor(Qt.CursorShape.PointingHandCursor)
+            b.clicked.connect(lambda _=False, k=key: self.ctx.go(k))
+            b.set_html(tile_html(name, hint), name + "\n" + hint)
+            b.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             b.setProperty("choice", key)
             grid.addWidget(b, n // 3, n % 3)
+        for col in range(3):
+            grid.setColumnStretch(col, 1)
         lay.addLayout(grid)
         lay.addStretch(1)
         self.footer(lay, next_key=None)
+
+
+def tile_html(name: str, hint: str) -> str:
+    """A service tile: its name as a heading, what it is for underneath."""
+    return (
+        f'<div style="font-size:{round(body_px() * 1.25)}px; font-weight:bold">{escape(name)}</div>'
+        f'<div style="font-weight:normal">{escape(hint)}</div>'
+    )
 
 
 class Info(Screen):
@@ -202,7 +217,8 @@ class CardRemoved(Screen):
         inner.addWidget(label(tr("removed.kept")))
         lay.addWidget(box)
         lay.addStretch(1)
-        self.footer(lay, "removed.end", back=False, cancel=False)
+        # ending the visit is not the way forward here (putting the card back is): a quiet button
+        self.footer(lay, "removed.end", back=False, cancel=False, next_name="quiet")
 
 
 class CameraFailed(Screen):
@@ -237,9 +253,9 @@ class PrinterFailed(Screen):
         self.title(lay, "printer_failed.title", "printer_failed.body")
         box, inner = frame("badCard")
         app = self.ctx.visit.submitted
-        if app is not None:
-            inner.addWidget(label(tr("done.number", number=app.application_number), "value"))
         inner.addWidget(label(tr("printer_failed.saved")))
+        if app is not None:
+            inner.addWidget(label(tr("done.number", number=app.application_number), "bigNumber"))
         lay.addWidget(box)
         lay.addStretch(1)
         self.footer(lay, back=False, cancel=False)

@@ -12,12 +12,33 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVB
 from kiosk import logs
 from kiosk.documents import values
 from kiosk.domain import codes
+from kiosk.domain.application import Address
 from kiosk.ui.base import Screen, button, frame, label
 from kiosk.ui.screens.card import masked
 from kiosk.ui.texts import language, pick, tr
 from kiosk.ui.widgets import SignaturePad, date_text
 
 _log = logs.get("kiosk.ui")
+
+
+def address_text(addr: Address, lang: str) -> str:
+    """The residence address in one line, empty parts left out (in English no stray commas):
+    ``深圳市南山区粤海街道科技园18号`` / ``科技园18号, 粤海, Nanshan, Shenzhen``."""
+    district = values.district_name(addr.district, lang) if addr.district else ""
+    street = addr.street.strip()
+    detail = addr.detail.strip()
+    if not (district or street or detail):
+        return ""
+    if lang == "en":
+        return ", ".join(part for part in (detail, street, district, "Shenzhen") if part)
+    if street and not street.endswith("街道"):
+        street += "街道"
+    return "".join(("深圳市", district, street, detail))
+
+
+def phone_text(phone: str) -> str:
+    """A mobile number in groups of 3-4-4, easier to check digit by digit."""
+    return f"{phone[:3]} {phone[3:7]} {phone[7:]}" if len(phone) == 11 else phone
 
 
 class ReviewScreen(Screen):
@@ -60,12 +81,14 @@ class ReviewScreen(Screen):
             ]
             sections.append(("review.changes", "changes", lines))
         if "address" in steps:
-            sections.append(("review.address", "address", [values.address(visit.residence, lang)]))
+            sections.append(("review.address", "address", [address_text(visit.residence, lang)]))
         if "phone" in steps:
-            sections.append(("review.phone", "phone", [visit.phone]))
+            sections.append(("review.phone", "phone", [phone_text(visit.phone)]))
         if "condition" in steps:
             lines = [pick(codes.condition(visit.condition))] + [
-                v for v in visit.condition_details.values() if v
+                tr("review.pair", label=pick(codes.detail_field(k)), value=v)
+                for k, v in visit.condition_details.items()
+                if v
             ]
             if visit.student:
                 lines.append(tr("condition.student"))
@@ -81,25 +104,39 @@ class ReviewScreen(Screen):
         )
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
+        grid.setContentsMargins(0, 0, 12, 0)
         grid.setSpacing(12)
+        # everything on one screen where it fits: three columns on a wide panel
+        columns = 3 if len(sections) > 4 and self.room() >= 1700 else 2
         for n, (title, step, lines) in enumerate(sections):
             box, inner = frame()
             head = QHBoxLayout()
-            head.addWidget(label(tr(title), "value"), 1)
+            caption = label(tr(title), "sectionTitle")
+            caption.setMinimumHeight(64)  # same line height with or without an edit button
+            head.addWidget(caption, 1)
             if step is not None and f"edit_{step}" in journey.triggers_from("review"):
                 b = button(tr("btn.edit"), lambda s=step: self.ctx.go(f"edit_{s}"))
                 b.setProperty("choice", f"edit_{step}")
-                head.addWidget(b)
+                head.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
             inner.addLayout(head)
+            body = QHBoxLayout()
+            text = QVBoxLayout()
+            text.setSpacing(6)
             for line in lines:
-                inner.addWidget(label(line))
+                text.addWidget(label(line))
+            text.addStretch(1)
+            body.addLayout(text, 1)
             if step == "photo" and visit.photo_jpeg:
                 pix = QPixmap()
                 pix.loadFromData(visit.photo_jpeg)
                 face = QLabel()
-                face.setPixmap(pix.scaledToHeight(150, Qt.TransformationMode.SmoothTransformation))
-                inner.addWidget(face)
-            grid.addWidget(box, n // 2, n % 2)
+                face.setPixmap(pix.scaledToHeight(160, Qt.TransformationMode.SmoothTransformation))
+                body.addWidget(face, 0, Qt.AlignmentFlag.AlignTop)
+            inner.addLayout(body, 1)
+            grid.addWidget(box, n // columns, n % columns)
+        for col in range(columns):
+            grid.setColumnStretch(col, 1)
+        grid.setRowStretch((len(sections) + columns - 1) // columns, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(grid_host)

@@ -5,70 +5,49 @@ so going back and forth never loses an answer."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.domain import codes, idnumber
 from kiosk.domain.application import ChangeItem, Relative
-from kiosk.ui.base import Screen, button, choice_grid, field_edit, frame, label
+from kiosk.ui.base import Screen, button, choice_grid, field_edit, frame, label, toggle
 from kiosk.ui.keypad import Keypad
-from kiosk.ui.texts import pick, tr
+from kiosk.ui.texts import language, pick, tr
 from kiosk.ui.widgets import DatePicker
 
 PHONE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 class FormScreen(Screen):
-    """A screen with fields and one on-screen keyboard that follows the focused field."""
+    """A screen with fields and one on-screen keyboard that follows the focused field.
+
+    The keyboard sits between the fields and the buttons while a field has focus, and goes away
+    with its "hide" key (or when the screen is redrawn), so choices above the fields have the
+    whole screen when nothing is being typed. Screens whose main job is typing
+    (``keypad_first``) focus their first empty field on entry, which brings the keyboard up.
+    """
+
+    keypad_first = True
 
     def enter(self) -> None:
-        """Fields scroll if they do not fit; the buttons and the keypad stay fixed at the bottom."""
         self.keypad: Keypad | None = None
         self.fields: list[QLineEdit] = []
         self.error = label("", "error")
         self.error.hide()
-        if self.content is not None:
-            self.outer.removeWidget(self.content)
-            self.content.hide()
-            self.content.deleteLater()
-        self.content = QWidget(self)
-        outer = QVBoxLayout(self.content)
-        outer.setContentsMargins(48, 24, 48, 16)
-        outer.setSpacing(12)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        inner = QWidget()
-        lay = QVBoxLayout(inner)
-        lay.setContentsMargins(0, 0, 8, 0)
-        lay.setSpacing(16)
-        self.scroll.setWidget(inner)
-        outer.addWidget(self.scroll, 1)
-        self.bottom = QVBoxLayout()
-        self.bottom.setSpacing(12)
-        outer.addLayout(self.bottom)
-        self.build(lay)
-        self.outer.addWidget(self.content)
-        self.content.show()
+        super().enter()
         if (
             self.error.parent() is None
         ):  # this screen did not place it: do not leak a top-level label
             self.error.deleteLater()
-        if self.fields:
+        if self.fields and self.keypad_first:
             QTimer.singleShot(0, self._focus_first)
-
-    def footer(self, lay: QVBoxLayout, *args: Any, **kwargs: Any) -> QPushButton | None:  # type: ignore[override]
-        return super().footer(self.bottom, *args, **kwargs)
 
     def _focus_first(self) -> None:
         for edit in self.fields:
@@ -80,32 +59,54 @@ class FormScreen(Screen):
 
     def add_field(self, lay: QVBoxLayout | QHBoxLayout, caption: str, edit: QLineEdit) -> QLineEdit:
         if caption:
-            lay.addWidget(label(caption))
+            lay.addWidget(label(caption, "fieldCaption"))
+        edit.setPlaceholderText(tr("form.tap_to_type"))
         lay.addWidget(edit)
         edit.installEventFilter(self)
         self.fields.append(edit)
         return edit
 
-    def add_keypad(self, lay: QVBoxLayout) -> Keypad:
-        self.keypad = Keypad()
-        self.bottom.addWidget(self.keypad)
+    def add_keypad(self, lay: QVBoxLayout, hideable: bool = True) -> Keypad:
+        self.keypad = Keypad(chinese=language() == "zh", hideable=hideable)
+        self.keypad.hideRequested.connect(self.hide_keypad)
+        self.keypad.hide()  # until a field has focus
+        self.keys.addWidget(self.keypad)
         if self.fields:
             self.keypad.set_target(self.fields[0])
         return self.keypad
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
-            event.type() == QEvent.Type.FocusIn
+            event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress)
             and isinstance(watched, QLineEdit)
             and self.keypad is not None
-            and self.keypad.target is not watched
         ):
-            self.keypad.set_target(watched)
+            if self.keypad.target is not watched:
+                self.keypad.set_target(watched)
+            if not self.keypad.isVisible():
+                self.keypad.show()
+            QTimer.singleShot(0, lambda w=watched: self.reveal(w))
         return False
+
+    def hide_keypad(self) -> None:
+        if self.keypad is not None:
+            self.keypad.hide()
+            if self.keypad.target is not None:
+                self.keypad.target.clearFocus()
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll so ``widget`` (and a caption above it) shows above the keyboard."""
+        if self.content is None or not widget.isVisible():
+            return
+        layout = self.content.layout()
+        if layout is not None:
+            layout.activate()
+        self.scroll.ensureWidgetVisible(widget, 0, 72)
 
     def show_error(self, text: str) -> None:
         self.error.setText("✗ " + text)
         self.error.show()
+        QTimer.singleShot(0, lambda: self.reveal(self.error))
 
 
 class PermitScreen(FormScreen):
@@ -115,8 +116,10 @@ class PermitScreen(FormScreen):
         visit = self.ctx.visit
         self.title(lay, "permit.title", "permit.subtitle")
         row = QHBoxLayout()
-        row.setSpacing(32)
+        row.setSpacing(40)
         left = QVBoxLayout()
+        left.setSpacing(12)
+        left.addWidget(label(tr("permit.type"), "fieldCaption"))
         left.addLayout(
             choice_grid(
                 [(p.key, pick(p)) for p in codes.permit_types()],
@@ -125,14 +128,17 @@ class PermitScreen(FormScreen):
                 1,
             )
         )
-        left.addSpacing(16)
-        left.addWidget(label(tr("permit.expiry")))
-        left.addWidget(self.error)
         left.addStretch(1)
-        row.addLayout(left, 2)
+        row.addLayout(left, 1)
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addWidget(label(tr("permit.expiry"), "fieldCaption"))
         picker = DatePicker(visit.permit.expires)
         picker.picked.connect(self.set_date)
-        row.addWidget(picker, 3)
+        right.addWidget(picker)
+        right.addWidget(self.error)
+        right.addStretch(1)
+        row.addLayout(right, 2)
         lay.addLayout(row, 1)
         self.footer(lay, on_next=self.done)
 
@@ -142,6 +148,7 @@ class PermitScreen(FormScreen):
 
     def set_date(self, day: object) -> None:
         self.ctx.visit.permit.expires = day  # type: ignore[assignment]
+        self.error.hide()
 
     def done(self) -> None:
         if self.ctx.visit.permit.expires is None:
@@ -152,6 +159,7 @@ class PermitScreen(FormScreen):
 
 class AddressScreen(FormScreen):
     name = "address"
+    keypad_first = False
 
     def build(self, lay: QVBoxLayout) -> None:
         addr = self.ctx.visit.residence
@@ -168,6 +176,9 @@ class AddressScreen(FormScreen):
                 choice_grid([(s, s) for s in chosen.streets], addr.street, self.set_street, 7)
             )
         optional = self.ctx.step is not None and "residence.detail" in self.ctx.step.optional_fields
+        # once the street is chosen, a required detail is the next thing to do: the keyboard
+        # comes up for it; an optional one waits for a tap
+        self.keypad_first = bool(addr.street) and not optional and not addr.detail
         if addr.street:
             caption = tr("address.detail_optional" if optional else "address.detail")
             edit = self.add_field(lay, caption, field_edit("text", addr.detail, 60))
@@ -205,11 +216,12 @@ class PhoneScreen(FormScreen):
         self.title(lay, "phone.title", "phone.subtitle")
         edit = self.add_field(lay, "", field_edit("digits", self.ctx.visit.phone, 11))
         edit.setObjectName("phoneField")
+        edit.setMaximumWidth(640)
         edit.textChanged.connect(self.set_phone)
         lay.addWidget(self.error)
         lay.addStretch(1)
         self.footer(lay, on_next=self.done)
-        pad = self.add_keypad(lay)
+        pad = self.add_keypad(lay, hideable=False)
         pad.setMaximumWidth(640)
 
     def set_phone(self, text: str) -> None:
@@ -223,7 +235,10 @@ class PhoneScreen(FormScreen):
 
 
 class ConditionScreen(FormScreen):
+    """Choose the condition first (the whole screen for the choice), then fill in its details."""
+
     name = "condition"
+    keypad_first = False
 
     def build(self, lay: QVBoxLayout) -> None:
         visit = self.ctx.visit
@@ -234,25 +249,27 @@ class ConditionScreen(FormScreen):
                 [(c.key, pick(c)) for c in conditions], visit.condition, self.set_condition, 2
             )
         )
-        student = button(
-            ("✓ " if visit.student else "") + tr("condition.student"),
-            self.toggle_student,
-            checkable=True,
+        lay.addWidget(
+            toggle(tr("condition.student"), visit.student, self.toggle_student, "student")
         )
-        student.setChecked(visit.student)
-        student.setProperty("choice", "student")
-        lay.addWidget(student)
         current = next(c for c in conditions if c.key == visit.condition)
         if self.ctx.journey is not None and self.ctx.journey.key != "eligibility":
+            row = QHBoxLayout()
+            row.setSpacing(24)
             for key in current.details:
+                col = QVBoxLayout()
+                col.setSpacing(8)
                 edit = self.add_field(
-                    lay,
+                    col,
                     pick(codes.detail_field(key)),
                     field_edit("text", visit.condition_details.get(key, ""), 60),
                 )
                 edit.textChanged.connect(
                     lambda text, k=key: visit.condition_details.__setitem__(k, text)
                 )
+                row.addLayout(col, 1)
+            if current.details:
+                lay.addLayout(row)
         lay.addWidget(self.error)
         lay.addStretch(1)
         self.footer(lay, on_next=self.done)
@@ -276,62 +293,97 @@ class ConditionScreen(FormScreen):
 
 
 class RelativesScreen(FormScreen):
+    """Optional: the relatives added so far, and a box to add one more. Typing one in and
+    tapping "next" adds it too (nobody has to know about the add button)."""
+
     name = "relatives"
+    keypad_first = False
 
     def build(self, lay: QVBoxLayout) -> None:
         visit = self.ctx.visit
         self.title(lay, "relatives.title", "relatives.subtitle")
         for n, rel in enumerate(visit.relatives):
+            box, inner = frame()
             row = QHBoxLayout()
-            text = f"{rel.name} · {pick(codes.label('relationships', rel.relation))} · {idnumber.mask(rel.id_number)}"
+            relation = pick(codes.label("relationships", rel.relation))
+            text = f"✓ {rel.name} · {relation} · {idnumber.mask(rel.id_number)}"
             row.addWidget(label(text, "value"), 1)
             row.addWidget(button(tr("btn.remove"), lambda i=n: self.remove(i)))
-            lay.addLayout(row)
+            inner.addLayout(row)
+            lay.addWidget(box)
         if not visit.relatives:
             lay.addWidget(label(tr("relatives.none"), "note"))
         box, inner = frame()
+        inner.addWidget(label(tr("relatives.form"), "sectionTitle"))
+        # who they are first (taps only), then name and number (the keyboard comes up for them)
+        inner.addWidget(label(tr("relatives.relation"), "fieldCaption"))
+        self.relation = visit.draft.get("relation")
+        inner.addLayout(
+            choice_grid(
+                [(r.key, pick(r)) for r in codes.relationships()],
+                self.relation,
+                self.set_relation,
+                4,
+            )
+        )
         row = QHBoxLayout()
+        row.setSpacing(24)
         self.name_edit = field_edit("text", "", 20)
         self.id_edit = field_edit("letters", "", 18)
         col1, col2 = QVBoxLayout(), QVBoxLayout()
+        col1.setSpacing(8)
+        col2.setSpacing(8)
         self.add_field(col1, tr("relatives.name"), self.name_edit)
         self.add_field(col2, tr("relatives.id"), self.id_edit)
         row.addLayout(col1, 1)
         row.addLayout(col2, 1)
         inner.addLayout(row)
-        self.relation = "spouse"
-        self.relation_row = QHBoxLayout()
-        inner.addLayout(
-            choice_grid(
-                [(r.key, pick(r)) for r in codes.relationships()], None, self.set_relation, 8
-            )
-        )
-        inner.addWidget(button(tr("relatives.add"), self.add))
+        add_row = QHBoxLayout()
+        add_row.addWidget(button(tr("relatives.add"), self.add, "add"))
+        add_row.addStretch(1)
+        inner.addLayout(add_row)
         lay.addWidget(box)
         lay.addWidget(self.error)
-        self.footer(lay)
+        lay.addStretch(1)
+        self.footer(lay, on_next=self.done)
         self.add_keypad(lay)
 
     def set_relation(self, key: str) -> None:
+        """Mark the choice in place: a redraw would lose what is typed in the fields."""
         self.relation = key
+        self.ctx.visit.draft["relation"] = key
+        keys = {r.key for r in codes.relationships()}
         for b in self.content.findChildren(QPushButton) if self.content else []:
-            if b.property("choice") in {r.key for r in codes.relationships()}:
+            if b.property("choice") in keys:
                 mine = b.property("choice") == key
                 b.setChecked(mine)
                 text = pick(codes.label("relationships", b.property("choice")))
                 b.setText(("✓ " if mine else "") + text)
 
-    def add(self) -> None:
+    def typed(self) -> bool:
+        return bool(self.name_edit.text().strip() or self.id_edit.text().strip())
+
+    def add(self) -> bool:
         name, number = self.name_edit.text().strip(), self.id_edit.text().strip().upper()
         if not name or not idnumber.check(number).valid:
             self.show_error(tr("relatives.bad"))
-            return
+            return False
+        if not self.relation:
+            self.show_error(tr("relatives.need_relation"))
+            return False
         self.ctx.visit.relatives.append(Relative(name, self.relation, number))
+        self.ctx.visit.draft.pop("relation", None)
         self.enter()
+        return True
 
     def remove(self, index: int) -> None:
         del self.ctx.visit.relatives[index]
         self.enter()
+
+    def done(self) -> None:
+        if self.typed() and not self.add():
+            return
+        self.ctx.advance()
 
 
 class ReasonScreen(FormScreen):
@@ -358,28 +410,34 @@ class ChangesScreen(FormScreen):
         kind = self.ctx.journey.key if self.ctx.journey else "change"
         self.title(lay, f"changes.title.{kind}", "changes.subtitle")
         for n, item in enumerate(visit.changes):
+            added, added_lay = frame()
             row = QHBoxLayout()
             what = pick(codes.label("change_items", item.item))
-            row.addWidget(
-                label(tr("changes.line", what=what, old=item.old, new=item.new), "value"), 1
-            )
+            line = "✓ " + tr("changes.line", what=what, old=item.old, new=item.new)
+            row.addWidget(label(line, "value"), 1)
             row.addWidget(button(tr("btn.remove"), lambda i=n: self.remove(i)))
-            lay.addLayout(row)
+            added_lay.addLayout(row)
+            lay.addWidget(added)
         box, inner = frame()
-        self.item = getattr(self, "item", "residence_address")
+        self.item = visit.draft.get("change_item", "residence_address")
         inner.addLayout(
             choice_grid(
                 [(c.key, pick(c)) for c in codes.change_items()], self.item, self.set_item, 7
             )
         )
         row = QHBoxLayout()
+        row.setSpacing(24)
         self.edits: dict[str, QLineEdit] = {}
         for key in ("old", "new", "why"):
             col = QVBoxLayout()
+            col.setSpacing(8)
             self.edits[key] = self.add_field(col, tr(f"changes.{key}"), field_edit("text", "", 60))
             row.addLayout(col, 1)
         inner.addLayout(row)
-        inner.addWidget(button(tr("changes.add"), self.add))
+        add_row = QHBoxLayout()
+        add_row.addWidget(button(tr("changes.add"), self.add, "add"))
+        add_row.addStretch(1)
+        inner.addLayout(add_row)
         lay.addWidget(box)
         lay.addWidget(self.error)
         self.footer(lay, on_next=self.done)
@@ -387,6 +445,7 @@ class ChangesScreen(FormScreen):
 
     def set_item(self, key: str) -> None:
         self.item = key
+        self.ctx.visit.draft["change_item"] = key
         kept = {k: e.text() for k, e in self.edits.items()}
         self.enter()
         for k, text in kept.items():
@@ -398,6 +457,7 @@ class ChangesScreen(FormScreen):
             self.show_error(tr("changes.bad"))
             return
         self.ctx.visit.changes.append(ChangeItem(self.item, old, new, why))
+        self.ctx.visit.draft.pop("change_item", None)
         self.enter()
 
     def remove(self, index: int) -> None:

@@ -19,7 +19,7 @@ from kiosk.ui.screens.forms import FormScreen
 from kiosk.ui.texts import pick, tr
 
 _log = logs.get("kiosk.ui")
-VIEW_W, VIEW_H = 480, 360
+VIEW_W, VIEW_H = 640, 480  # the camera's own size; 480×360 on a narrower panel
 
 
 def to_pixmap(frame: np.ndarray, width: int, height: int) -> QPixmap:
@@ -117,32 +117,57 @@ class PhotoScreen(FormScreen):
         self.title(lay, "photo.title", "photo.subtitle")
         modes = [(m, tr(f"photo.mode.{m}")) for m in ("camera", "scan", "type")]
         lay.addLayout(choice_grid(modes, self.mode, self.set_mode, 3))
-        row = QHBoxLayout()
         self.view = QLabel()
         self.view.setObjectName("photoView")
-        self.view.setFixedSize(VIEW_W, VIEW_H)
+        wide = self.room() >= 1600
+        self.view_size = (VIEW_W, VIEW_H) if wide else (VIEW_W * 3 // 4, VIEW_H * 3 // 4)
+        self.view.setFixedSize(*self.view_size)
         self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        side = QVBoxLayout()
         self.guidance = label("", "guidance")
         self.accept_button = button(tr("photo.accept"), self.accept, "primary")
         self.retake_button = button(tr("photo.retake"), self.retake)
+        self.accept_button.setVisible(False)
+        self.retake_button.setVisible(False)
+        scanned = self.mode == "scan" and visit.photo_number_source == "scanned"
         if self.mode in ("camera", "scan"):
-            row.addWidget(self.view)
-            self.guidance.setText(
-                tr("photo.starting" if self.mode == "camera" else "photo.scan_hint")
-            )
-            side.addWidget(self.guidance)
+            row = QHBoxLayout()
+            row.setSpacing(32)
+            row.addWidget(self.view, 0, Qt.AlignmentFlag.AlignTop)
+            side = QVBoxLayout()
+            side.setSpacing(16)
+            if scanned:  # the receipt was read: say so, and offer to read it again
+                box, inner = frame("goodCard")
+                inner.addWidget(
+                    label("✓ " + tr("photo.scanned", number=visit.photo_number), "value")
+                )
+                inner.addWidget(label(tr("photo.next_hint")))
+                side.addWidget(box)
+                again = button(tr("photo.scan_again"), self.scan_again)
+                again.setProperty("choice", "scan_again")
+                side.addWidget(again, 0, Qt.AlignmentFlag.AlignLeft)
+                self.view.setText("✓")
+            else:
+                self.guidance.setText(
+                    tr("photo.starting" if self.mode == "camera" else "photo.scan_hint")
+                )
+                side.addWidget(self.guidance)
+                if visit.photo_number and self.mode == "camera":
+                    box, inner = frame("goodCard")
+                    inner.addWidget(label(tr("photo.have", number=visit.photo_number), "value"))
+                    side.addWidget(box)
             side.addStretch(1)
             if self.mode == "camera":
-                side.addWidget(self.retake_button)
-                side.addWidget(self.accept_button)
+                buttons = QHBoxLayout()
+                buttons.addWidget(self.retake_button)
+                buttons.addWidget(self.accept_button)
+                buttons.addStretch(1)
+                side.addLayout(buttons)
             row.addLayout(side, 1)
             lay.addLayout(row)
         else:
-            lay.addWidget(label(tr("photo.type_hint")))
             edit = self.add_field(
                 lay,
-                "",
+                tr("photo.type_hint"),
                 field_edit(
                     "letters",
                     visit.photo_number if visit.photo_number_source != "kiosk" else "",
@@ -150,12 +175,6 @@ class PhotoScreen(FormScreen):
                 ),
             )
             edit.setObjectName("photoNumber")
-        if visit.photo_number and self.mode != "type":
-            box, inner = frame("goodCard")
-            inner.addWidget(label(tr("photo.have", number=visit.photo_number), "value"))
-            lay.addWidget(box)
-        self.accept_button.setVisible(False)
-        self.retake_button.setVisible(False)
         lay.addWidget(self.error)
         lay.addStretch(1)
         self.next_button = self.footer(lay, on_next=self.done)
@@ -190,7 +209,7 @@ class PhotoScreen(FormScreen):
 
     def _on_frame(self, frame: np.ndarray) -> None:
         if self.photo is None and self.bridge is not None:
-            self.view.setPixmap(to_pixmap(frame, VIEW_W, VIEW_H))
+            self.view.setPixmap(to_pixmap(frame, *self.view_size))
 
     def _on_view(self, view: Any) -> None:
         if self.bridge is None or view.phase == "review":
@@ -208,7 +227,7 @@ class PhotoScreen(FormScreen):
         self.photo = photo
         pix = QPixmap()
         pix.loadFromData(photo.jpeg)
-        self.view.setPixmap(pix.scaled(VIEW_W, VIEW_H, Qt.AspectRatioMode.KeepAspectRatio))
+        self.view.setPixmap(pix.scaled(*self.view_size, Qt.AspectRatioMode.KeepAspectRatio))
         self.guidance.setText(tr("photo.review"))
         self.accept_button.setVisible(True)
         self.retake_button.setVisible(True)
@@ -239,18 +258,41 @@ class PhotoScreen(FormScreen):
     def _start_scanner(self) -> None:
         from kiosk.devices.camera.qt_bridge import camera_factory
 
-        if self.scanner is not None or self.ctx.step is None or self.ctx.step.key != "photo":
+        if (
+            self.scanner is not None
+            or self.ctx.step is None
+            or self.ctx.step.key != "photo"
+            or self.mode != "scan"
+            or self.ctx.visit.photo_number_source == "scanned"
+        ):
             return
         media = resources.path("samples", "receipts", "demo-receipt.png") if self.ctx.demo else None
-        self.scanner = ReceiptScanner(camera_factory(self.ctx.config, self.ctx.demo, media))
+        try:
+            self.scanner = ReceiptScanner(camera_factory(self.ctx.config, self.ctx.demo, media))
+        except Exception:
+            _log.exception("camera could not start for the receipt")
+            self.ctx.go("camera_failed")
+            return
         self.scanner.found.connect(self._on_scanned)
-        self.scanner.frameReady.connect(lambda f: self.view.setPixmap(to_pixmap(f, VIEW_W, VIEW_H)))
+        self.scanner.frameReady.connect(self._on_scan_frame)
         self.scanner.start()
 
+    def _on_scan_frame(self, frame: np.ndarray) -> None:
+        if self.scanner is not None:
+            self.view.setPixmap(to_pixmap(frame, *self.view_size))
+
     def _on_scanned(self, text: str) -> None:
+        """The receipt's code was read: keep the number, stop the camera, show it."""
+        if self.scanner is None:
+            return
         self.ctx.visit.photo_number, self.ctx.visit.photo_number_source = text, "scanned"
         self.ctx.visit.photo_jpeg = None
-        self.guidance.setText(tr("photo.scanned", number=text))
+        self.enter()  # stops the scanner; the screen now shows the number and "scan again"
+
+    def scan_again(self) -> None:
+        visit = self.ctx.visit
+        visit.photo_number, visit.photo_number_source = "", ""
+        self.enter()
 
     # -- next ----------------------------------------------------------------------------------------
 

@@ -12,7 +12,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.supervisor.common import SupervisorContext, button, local_time, touch_table
+from kiosk.ui.supervisor.common import (
+    SupervisorContext,
+    breakable,
+    button,
+    local_time,
+    touch_table,
+)
 from kiosk.ui.supervisor.texts import tr
 from kiosk.workflows import audit_trail
 
@@ -54,11 +60,10 @@ class AuditPage(QWidget):
                 e.actor,
                 e.action,
                 e.subject,
-                e.detail,
+                breakable(e.detail or ""),
             )
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
 
     def verify(self) -> None:
         with self.ctx.factory() as session:

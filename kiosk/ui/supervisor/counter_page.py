@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.supervisor.common import SupervisorContext, button, local_time, touch_table
 from kiosk.ui.supervisor.review_page import service_text, status_text
-from kiosk.ui.supervisor.texts import pick, tr
+from kiosk.ui.supervisor.texts import has, pick, tr, tr_or
 from kiosk.workflows import counter_tools, review
 from kiosk.workflows.staff import StaffAccount
 
@@ -49,6 +49,16 @@ def request_print(
     return tr("counter.printed", doc=tr(_DOC_KEYS[document]))
 
 
+def screen_text(screen: str) -> str:
+    """Where a help call came from, in words: "renewal.photo" → "Renewal · Photo" (or its Chinese)."""
+    journey, _, step = screen.rpartition(".")
+    words = tr_or(f"screen.{step}", step)
+    if not journey:
+        return words
+    name = tr(f"screen.{journey}") if has(f"screen.{journey}") else service_text(journey)
+    return f"{name} · {words}"
+
+
 class CounterPage(QWidget):
     def __init__(
         self, ctx: SupervisorContext, account: StaffAccount, parent: QWidget | None = None
@@ -63,6 +73,9 @@ class CounterPage(QWidget):
         title.setProperty("role", "section")
         left.addWidget(title)
         self.calls = QListWidget()
+        self.calls.setWordWrap(True)  # a long screen name wraps instead of scrolling sideways
+        self.calls.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.calls.setResizeMode(QListWidget.ResizeMode.Adjust)
         left.addWidget(self.calls, 1)
         self.resolve_btn = button(tr("counter.resolve"), "primary", slot=self.resolve)
         left.addWidget(self.resolve_btn)
@@ -122,7 +135,6 @@ class CounterPage(QWidget):
                 )
             ):
                 self.queue.setItem(r, c, QTableWidgetItem(value))
-        self.queue.resizeColumnsToContents()
 
     def refresh_calls(self) -> None:
         with self.ctx.factory() as session:
@@ -139,7 +151,11 @@ class CounterPage(QWidget):
             self.calls.addItem(item)
         for call in calls:
             item = QListWidgetItem(
-                tr("counter.help_row", time=local_time(call.at, "%H:%M"), screen=call.screen)
+                tr(
+                    "counter.help_row",
+                    time=local_time(call.at, "%H:%M"),
+                    screen=screen_text(call.screen),
+                )
             )
             item.setData(Qt.ItemDataRole.UserRole, call.id)
             self.calls.addItem(item)

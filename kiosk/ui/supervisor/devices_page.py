@@ -6,7 +6,10 @@ port or printer never freezes the screen. Status is polled every few seconds whi
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -28,7 +31,7 @@ from kiosk.ui.supervisor.common import (
     run_off_gui,
     touch_table,
 )
-from kiosk.ui.supervisor.texts import pick, tr
+from kiosk.ui.supervisor.texts import pick, tr, tr_or
 
 _COLOURS = {
     "ok": "#1e7b34",
@@ -37,6 +40,8 @@ _COLOURS = {
     "error": "#b00020",
     "unknown": "#52606d",
 }
+TEST_RESULT_SECONDS = 60.0
+PICTURE_HEIGHT = 150  # px: the camera test's picture, big enough to judge framing and light
 JOB_COLUMNS = ("id", "document", "printer", "state", "attempts", "created", "error")
 
 
@@ -47,15 +52,20 @@ class DeviceRow:
         self.page, self.probe = page, probe
         self.name = QLabel(tr(f"dev.{probe.key}"))
         self.name.setProperty("role", "section")
+        self.name.setStyleSheet("margin-top: 0;")  # on one line with the state and the detail
         self.state = QLabel(tr("dev.state.unknown"))
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
         self.test_btn = button(tr("dev.test"), slot=self.test)
+        self.picture = QLabel()
+        self.picture.hide()
         grid.addWidget(self.name, row, 0)
         grid.addWidget(self.state, row, 1)
         grid.addWidget(self.detail, row, 2)
-        grid.addWidget(self.test_btn, row, 3)
+        grid.addWidget(self.picture, row, 3)
+        grid.addWidget(self.test_btn, row, 4)
         self._busy = False
+        self._tested_at = -TEST_RESULT_SECONDS
 
     def show(self, result: object) -> None:
         if isinstance(result, Exception):
@@ -66,9 +76,15 @@ class DeviceRow:
             f"color: {_COLOURS.get(result.state, '#52606d')}; font-weight: 600;"
         )
         self.detail.setText(pick(result.detail_zh, result.detail_en))
+        if result.image_png:
+            pixmap = QPixmap()
+            pixmap.loadFromData(result.image_png)
+            self.picture.setPixmap(pixmap.scaledToHeight(PICTURE_HEIGHT))
+            self.picture.show()
 
     def poll(self) -> None:
-        if not self._busy:
+        # a fresh test result stays up a while: the status poll would hide it at once
+        if not self._busy and time.monotonic() - self._tested_at > TEST_RESULT_SECONDS:
             run_off_gui(self.page, self.probe.status, self.show)
 
     def test(self) -> None:
@@ -78,6 +94,7 @@ class DeviceRow:
 
         def done(result: object) -> None:
             self._busy = False
+            self._tested_at = time.monotonic()
             self.test_btn.setEnabled(True)
             self.show(result)
             self.page.refresh_jobs()
@@ -128,13 +145,12 @@ class DevicesPage(QWidget):
         for r, job in enumerate(jobs):
             values = (
                 str(job.id),
-                job.document,
+                tr_or(f"job.doc.{job.document}", job.document),
                 job.printer,
-                job.state,
+                tr_or(f"job.state.{job.state}", job.state),
                 str(job.attempts),
                 local_time(job.created_at),
                 job.last_error or "",
             )
             for c, value in enumerate(values):
                 self.jobs.setItem(r, c, QTableWidgetItem(value))
-        self.jobs.resizeColumnsToContents()

@@ -1,14 +1,16 @@
 """The hidden way in: press and hold a screen corner for 5 s, or a key combination.
 
 Applicants never see a button for it. Touch and mouse both count; lifting the finger or sliding
-out of the corner cancels the hold.
+out of the corner cancels the hold. The filter sits on the application, not the window, because a
+press lands on whatever child widget is under the finger and may never reach the window.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
+from shiboken6 import isValid
 
 HOLD_MS = 5000
 CORNER_PX = 96
@@ -25,7 +27,9 @@ class HiddenGesture(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(hold_ms)
         self.timer.timeout.connect(self.triggered.emit)
-        window.installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
         self.shortcut = QShortcut(QKeySequence(KEYS), window)
         self.shortcut.activated.connect(self.triggered.emit)
 
@@ -35,14 +39,16 @@ class HiddenGesture(QObject):
         y_ok = pos.y() <= CORNER_PX if "top" in self.corner else pos.y() >= h - CORNER_PX
         return x_ok and y_ok
 
+    def _window_pos(self, event: QEvent) -> QPoint:
+        point = event.points()[0] if hasattr(event, "points") else event
+        return self.window.mapFromGlobal(point.globalPosition().toPoint())
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isValid(self.window) or not self.window.isVisible():
+            return False  # the window is going away, or not shown
         kind = event.type()
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
-            pos = (
-                event.position().toPoint()
-                if hasattr(event, "position")
-                else event.points()[0].position().toPoint()
-            )
+            pos = self._window_pos(event)
             if self.in_corner(pos):
                 self.timer.start()
         elif kind in (
@@ -52,11 +58,7 @@ class HiddenGesture(QObject):
         ):
             self.timer.stop()
         elif kind in (QEvent.Type.MouseMove, QEvent.Type.TouchUpdate) and self.timer.isActive():
-            pos = (
-                event.position().toPoint()
-                if hasattr(event, "position")
-                else event.points()[0].position().toPoint()
-            )
+            pos = self._window_pos(event)
             if not self.in_corner(pos):
                 self.timer.stop()
         return False

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import Config
-from kiosk.ui.supervisor.common import SupervisorContext, button, run_off_gui
+from kiosk.ui.supervisor.common import SupervisorContext, button, form_label, run_off_gui
 from kiosk.ui.supervisor.texts import pick, tr
 from kiosk.workflows import staff
 
@@ -35,14 +35,17 @@ class PinPad(QWidget):
         self._pin = ""
         self._busy = False
         outer = QHBoxLayout(self)
-        outer.setContentsMargins(48, 32, 48, 32)
+        outer.setContentsMargins(48, 24, 48, 24)
         outer.setSpacing(48)
 
+        # nested layouts inherit the 48-px gap: set their own, or the keys run out of height
         left = QVBoxLayout()
+        left.setSpacing(16)
         title = QLabel(tr("pin.choose"))
         title.setProperty("role", "title")
         left.addWidget(title)
         self.tiles = QVBoxLayout()
+        self.tiles.setSpacing(12)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         left.addLayout(self.tiles)
@@ -51,6 +54,7 @@ class PinPad(QWidget):
         outer.addLayout(left, 1)
 
         right = QVBoxLayout()
+        right.setSpacing(12)
         prompt = QLabel(tr("pin.enter"))
         prompt.setProperty("role", "title")
         right.addWidget(prompt)
@@ -64,8 +68,9 @@ class PinPad(QWidget):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setProperty("role", "error")
-        self.message.setStyleSheet("min-height: 56px;")
+        self.message.setStyleSheet("min-height: 48px;")
         right.addWidget(self.message)
+        right.addStretch(1)  # spare height goes here: both titles stay at the top
         grid = QGridLayout()
         grid.setSpacing(12)
         self.keys: dict[str, object] = {}
@@ -77,7 +82,7 @@ class PinPad(QWidget):
             self.keys[key] = b
         right.addLayout(grid)
         self.ok = button(tr("pin.ok"), "primary", slot=self.submit)
-        self.ok.setStyleSheet("min-height: 84px;")
+        self.ok.setStyleSheet("min-height: 76px;")
         right.addWidget(self.ok)
         outer.addLayout(right, 1)
         self.reload()
@@ -183,10 +188,11 @@ class FirstRunAdmin(QWidget):
         for field in (self.pin, self.pin2):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
-        form.addRow(tr("first.username"), self.username)
-        form.addRow(tr("first.name"), self.name)
-        form.addRow(tr("first.pin"), self.pin)
-        form.addRow(tr("first.pin2"), self.pin2)
+        form.setHorizontalSpacing(16)
+        form.addRow(form_label(tr("first.username")), self.username)
+        form.addRow(form_label(tr("first.name")), self.name)
+        form.addRow(form_label(tr("first.pin")), self.pin)
+        form.addRow(form_label(tr("first.pin2")), self.pin2)
         layout.addLayout(form)
         self.message = QLabel("")
         self.message.setProperty("role", "error")

@@ -10,15 +10,9 @@ import time
 from dataclasses import dataclass
 
 from kiosk.ui.supervisor.common import DeviceProbe, ProbeResult
+from kiosk.ui.supervisor.texts import both
 
 KEYS: tuple[str, ...] = ("reader", "camera", "printer_form", "printer_receipt")
-
-_TEST_TEXT = {
-    "reader": ("读卡正常(模拟证件)", "Card read OK (simulated card)"),
-    "camera": ("画面正常(模拟画面)", "Preview OK (simulated picture)"),
-    "printer_form": ("测试页已生成", "Test page produced"),
-    "printer_receipt": ("测试凭条已生成", "Test slip produced"),
-}
 
 
 @dataclass
@@ -27,12 +21,11 @@ class SimulatedProbe:
     delay: float = 0.05  # a test takes a moment, like the real device
 
     def status(self) -> ProbeResult:
-        return ProbeResult("simulated", "演示模式:模拟设备", "Demo mode: simulated device")
+        return ProbeResult("simulated", *both("probe.simulated"))
 
     def test(self) -> ProbeResult:
         time.sleep(self.delay)
-        zh, en = _TEST_TEXT[self.key]
-        return ProbeResult("ok", zh, en)
+        return ProbeResult("ok", *both(f"probe.test.{self.key}"))
 
 
 def simulated_probes() -> list[DeviceProbe]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,22 +20,25 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain import codes
-from kiosk.ui.supervisor.common import SupervisorContext, button, touch_table
-from kiosk.ui.supervisor.texts import language, pick, tr
+from kiosk.ui.supervisor.common import (
+    SupervisorContext,
+    WrapButton,
+    button,
+    natural_width,
+    plain_scroll,
+    touch_table,
+)
+from kiosk.ui.supervisor.texts import language, pick, tr, tr_or
 from kiosk.workflows import decisions, review
 from kiosk.workflows.staff import StaffAccount
 
 COLUMNS = ("queue", "name", "id", "service", "status")
+PHOTO = (179, 221)  # px: half the 358 x 441 ID photo
+LIST_MAX = 720  # px: the list never takes more, however long a name; the detail needs the room
 
 
 def status_text(status: str) -> str:
-    return tr(f"status.{status}") if f"status.{status}" in _known_statuses() else status
-
-
-def _known_statuses() -> set[str]:
-    from kiosk.ui.supervisor.texts import TEXTS
-
-    return {k for k in TEXTS if k.startswith("status.")}
+    return tr_or(f"status.{status}", status)
 
 
 def service_text(service: str) -> str:
@@ -53,35 +56,60 @@ def condition_text(key: str) -> str:
 
 
 class DecisionPanel(QFrame):
-    """Reasons to reject (pick one) or materials to ask for (pick several), plus a typed note."""
+    """Reasons to reject (pick one) or materials to ask for (pick several), plus a typed note.
+
+    It takes the whole review page while open (the list is not needed meanwhile), so the choices
+    sit two to a row at full width on a 1366-px screen; the photo and the case stay in view. A
+    long list of choices scrolls; the note and the Cancel / OK buttons stay put below it.
+    """
 
     confirmed = Signal(str, list, str)  # kind, chosen keys, typed text
     cancelled = Signal()
 
-    def __init__(self, kind: str, parent: QWidget | None = None):
+    def __init__(
+        self, kind: str, detail: review.Detail | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.kind = kind
         self.setProperty("role", "card")
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 12, 20, 12)
+        layout.setSpacing(8)
         title = QLabel(tr("review.reject_title" if kind == "reject" else "review.materials_title"))
         title.setProperty("role", "section")
         layout.addWidget(title)
+        inner = QWidget()
+        body = QHBoxLayout(inner)
+        body.setContentsMargins(0, 0, 8, 0)
+        body.setSpacing(20)
+        if detail is not None:
+            body.addLayout(_case_summary(detail))
         items = decisions.reject_reasons() if kind == "reject" else decisions.material_items()
         self.group = QButtonGroup(self)
         self.group.setExclusive(kind == "reject")
         grid = QGridLayout()
+        grid.setSpacing(8)
         for i, item in enumerate(items):
-            b = button(item.text(language()), "tile")
+            b = WrapButton(item.text(language()), "tile")
             b.setCheckable(True)
             b.setProperty("key", item.key)
             self.group.addButton(b)
             grid.addWidget(b, i // 2, i % 2)
-        layout.addLayout(grid)
+        choices = QVBoxLayout()
+        choices.addLayout(grid)
+        choices.addStretch(1)
+        body.addLayout(choices, 1)
+        layout.addWidget(plain_scroll(inner), 1)
         layout.addWidget(QLabel(tr("review.typed")))
         self.text = QPlainTextEdit(self)
-        self.text.setFixedHeight(90)
+        self.text.setFixedHeight(72)
         layout.addWidget(self.text)
+        self.message = QLabel("")
+        self.message.setProperty("role", "error")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
         row = QHBoxLayout()
+        row.setSpacing(12)
         row.addWidget(button(tr("cancel"), slot=self.cancelled.emit))
         row.addWidget(button(tr("yes"), "primary", slot=self._confirm))
         layout.addLayout(row)
@@ -96,6 +124,34 @@ class DecisionPanel(QFrame):
         self.confirmed.emit(self.kind, keys, self.text.toPlainText())
 
 
+def _case_summary(detail: review.Detail) -> QVBoxLayout:
+    """Photo, queue number, name and service: which case a decision is about."""
+    column = QVBoxLayout()
+    column.setSpacing(4)
+    photo = QLabel()
+    photo.setFixedSize(*PHOTO)
+    photo.setStyleSheet("border: 1px solid #9aa5b1; background: #fff;")
+    if detail.photo_jpeg:
+        pix = QPixmap()
+        pix.loadFromData(detail.photo_jpeg)
+        photo.setPixmap(
+            pix.scaled(
+                *PHOTO,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+    column.addWidget(photo)
+    s = detail.summary
+    for text in (s.queue_number, s.name, service_text(s.service)):
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setMaximumWidth(PHOTO[0])
+        column.addWidget(label)
+    column.addStretch(1)
+    return column
+
+
 class ReviewPage(QWidget):
     decided = Signal(str, str)  # application number, new status
 
@@ -105,13 +161,27 @@ class ReviewPage(QWidget):
         super().__init__(parent)
         self.ctx, self.account = ctx, account
         self.current: review.Detail | None = None
-        outer = QHBoxLayout(self)
+        self.panel: DecisionPanel | None = None
+        self.views = QStackedWidget(self)  # the list with the detail, or a decision panel
+        page = QVBoxLayout(self)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(self.views)
+        self.browse = QWidget()
+        self.views.addWidget(self.browse)
+        self.outer = outer = QHBoxLayout(self.browse)
+        outer.setContentsMargins(0, 8, 0, 0)
         outer.setSpacing(16)
 
-        left = QVBoxLayout()
+        self.left = left = QVBoxLayout()
+        left.setSpacing(8)
+        hint = QLabel(tr("review.search"))
+        hint.setProperty("role", "muted")
+        hint.setWordWrap(True)
+        left.addWidget(hint)
         search = QHBoxLayout()
+        search.setSpacing(12)
         self.query = QLineEdit()
-        self.query.setPlaceholderText(tr("review.search"))
+        self.query.setPlaceholderText(tr("review.search_example"))
         self.query.returnPressed.connect(self.search)
         search.addWidget(self.query, 1)
         search.addWidget(button(tr("review.find"), "primary", slot=self.search))
@@ -126,10 +196,7 @@ class ReviewPage(QWidget):
         left.addWidget(self.table, 1)
         outer.addLayout(left, 1)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll = plain_scroll()
         outer.addWidget(self.scroll, 1)
         self._rows: list[review.Summary] = []
         self.refresh()
@@ -160,9 +227,22 @@ class ReviewPage(QWidget):
             )
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
+        self._fit_list()
         self.count.setText(tr("review.count", n=len(rows)))
         self._show_detail(None)
+
+    def _fit_list(self) -> None:
+        """The list gets the width it needs (no sideways scrolling); the detail takes the rest."""
+        self.table.ensurePolished()  # the style sheet's font decides the widths
+        self.table.setMinimumWidth(min(natural_width(self.table), LIST_MAX))
+        # the nested column caches its minimum: without this the detail would overlap the list
+        self.left.invalidate()
+        self.outer.invalidate()
+        self.outer.activate()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_list()  # built before it joined the styled supervisor area: measure again
 
     def select_number(self, application_number: str) -> None:
         for r, s in enumerate(self._rows):
@@ -185,102 +265,123 @@ class ReviewPage(QWidget):
     # -- detail ----------------------------------------------------------------------------
 
     def _show_detail(self, detail: review.Detail | None, note: str = "") -> None:
+        """The card on the right, laid out to fit a narrow column (1366-px screens, English).
+
+        Head, then the photo with the few facts that identify the case beside it (each name
+        above its value, so they need little width), then every other field in one grid whose
+        values wrap, then the actions, two to a row, as buttons whose words wrap.
+        """
         self.current = detail
         card = QFrame()
         card.setProperty("role", "card")
         layout = QVBoxLayout(card)
         layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(12)
         if detail is None:
-            layout.addWidget(QLabel(tr("review.none")))
+            empty = QLabel(tr("review.none"))
+            empty.setWordWrap(True)
+            layout.addWidget(empty)
             layout.addStretch(1)
             self._put(card)
             return
         s = detail.summary
         head = QLabel(f"{s.queue_number}\n{s.application_number}")
         head.setProperty("role", "section")
+        head.setWordWrap(True)
         layout.addWidget(head)
+        app = detail.application
+
         top = QHBoxLayout()
+        top.setSpacing(16)
         self.photo = QLabel(card)
         self.photo.setObjectName("photo")
-        self.photo.setFixedSize(179, 221)
+        self.photo.setFixedSize(*PHOTO)
         self.photo.setStyleSheet("border: 1px solid #9aa5b1; background: #fff;")
         if detail.photo_jpeg:
             pix = QPixmap()
             pix.loadFromData(detail.photo_jpeg)
             self.photo.setPixmap(
                 pix.scaled(
-                    179,
-                    221,
+                    *PHOTO,
                     Qt.AspectRatioMode.KeepAspectRatio,
                     Qt.TransformationMode.SmoothTransformation,
                 )
             )
-        top.addWidget(self.photo)
-        grid = QGridLayout()
-        grid.setVerticalSpacing(4)
-        self.id_label = QLabel(s.id_masked)
-        app = detail.application
-        rows: list[tuple[str, QWidget | str]] = [
+        top.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
+        beside = QVBoxLayout()
+        beside.setSpacing(2)
+        facts: list[tuple[str, str]] = [
             ("field.status", status_text(s.status)),
             ("field.service", service_text(s.service)),
         ]
         if app is not None:
-            rows += [
-                ("field.applicant", app.applicant.name),
-                ("field.id_number", self.id_label),
-                (
-                    "field.sex_birth",
-                    f"{codes.sex_label(app.applicant.sex).text(language())} / {app.applicant.birth_date}",
-                ),
-                ("field.phone", detail.phone_masked),
-            ]
-        for i, (key, value) in enumerate(rows):
+            facts.append(("field.applicant", app.applicant.name))
+        for key, value in facts:
             name = QLabel(tr(key))
             name.setProperty("role", "muted")
-            grid.addWidget(name, i, 0)
-            shown = value if isinstance(value, QWidget) else QLabel(value)
+            shown = QLabel(value)
             shown.setWordWrap(True)
-            grid.addWidget(shown, i, 1)
-        top.addLayout(grid, 1)
+            shown.setStyleSheet("font-size: 22px; font-weight: 600;")
+            beside.addWidget(name)
+            beside.addWidget(shown)
+            beside.addSpacing(8)
+        beside.addStretch(1)
+        top.addLayout(beside, 1)
         layout.addLayout(top)
+
+        self.id_label = QLabel(s.id_masked)
         if app is None:
-            layout.addWidget(QLabel(tr("review.purged")))
+            purged = QLabel(tr("review.purged"))
+            purged.setWordWrap(True)
+            layout.addWidget(purged)
         else:
-            if detail.id_number:
-                self.reveal = button(tr("review.show_id"), slot=self._reveal_id)
-                layout.addWidget(self.reveal)
-            more = QGridLayout()
+            grid = QGridLayout()
+            grid.setHorizontalSpacing(16)
+            grid.setVerticalSpacing(6)
+            grid.setColumnStretch(1, 1)
             permit = (
                 codes.label("permit_types", app.permit.type).text(language())
                 if app.permit.type
                 else ""
             )
-            extra = [
+            sex = codes.sex_label(app.applicant.sex).text(language())
+            materials = tr("list.sep").join(
+                codes.materials()[m].text(language())
+                for m in app.materials
+                if m in codes.materials()
+            )
+            fields: list[tuple[str, QWidget | str]] = [
+                ("field.id_number", self.id_label),
+                ("field.sex_birth", f"{sex} / {app.applicant.birth_date}"),
+                ("field.phone", detail.phone_masked),
                 ("field.permit", permit),
                 ("field.expires", str(app.permit.expires or "")),
                 ("field.new_expiry", str(app.new_expiry or "")),
                 ("field.condition", condition_text(app.condition)),
                 ("field.photo_number", app.photo_number),
-                (
-                    "field.materials",
-                    "、".join(
-                        codes.materials()[m].text(language())
-                        for m in app.materials
-                        if m in codes.materials()
-                    ),
-                ),
+                ("field.materials", materials),
             ]
             if detail.decision_reason:
-                extra.append(("field.decision", detail.decision_reason))
-            for i, (key, value) in enumerate(extra):
+                fields.append(("field.decision", detail.decision_reason))
+            row = 0
+            for key, value in fields:
                 name = QLabel(tr(key))
                 name.setProperty("role", "muted")
-                more.addWidget(name, i, 0, Qt.AlignmentFlag.AlignTop)
-                label = QLabel(value)
-                label.setWordWrap(True)
-                more.addWidget(label, i, 1)
-            layout.addLayout(more)
+                name.setWordWrap(True)
+                grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
+                shown = value if isinstance(value, QWidget) else QLabel(value)
+                shown.setWordWrap(True)
+                grid.addWidget(shown, row, 1)
+                row += 1
+                if key == "field.id_number" and detail.id_number:
+                    self.reveal = button(tr("review.show_id"), slot=self._reveal_id)
+                    grid.addWidget(self.reveal, row, 1)
+                    row += 1
+            layout.addLayout(grid)
             if detail.signature_png:
+                sig_name = QLabel(tr("field.signature"))
+                sig_name.setProperty("role", "muted")
+                layout.addWidget(sig_name)
                 sig = QLabel()
                 sig.setObjectName("signature")
                 pix = QPixmap()
@@ -291,22 +392,25 @@ class ReviewPage(QWidget):
         self.note.setProperty("role", "notice")
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
-        self.actions = QHBoxLayout()
+        self.actions = QGridLayout()
+        self.actions.setSpacing(8)
         pending = s.status in review.PENDING
-        self.approve_btn = button(tr("review.approve"), "primary", slot=self.approve)
-        self.reject_btn = button(tr("review.reject"), "danger", slot=lambda: self._panel("reject"))
-        self.materials_btn = button(
+        self.approve_btn = WrapButton(tr("review.approve"), "primary", slot=self.approve)
+        self.reject_btn = WrapButton(
+            tr("review.reject"), "danger", slot=lambda: self._panel("reject")
+        )
+        self.materials_btn = WrapButton(
             tr("review.materials"), slot=lambda: self._panel("request_materials")
         )
         for b in (self.approve_btn, self.reject_btn, self.materials_btn):
             b.setEnabled(pending)
-            self.actions.addWidget(b)
-        layout.addLayout(self.actions)
-        self.receipt_btn = button(tr("review.print_receipt"), slot=self._print_receipt)
+        self.receipt_btn = WrapButton(tr("review.print_receipt"), slot=self._print_receipt)
         self.receipt_btn.setEnabled(s.status == "approved")
-        layout.addWidget(self.receipt_btn)
-        self.panel_holder = QVBoxLayout()
-        layout.addLayout(self.panel_holder)
+        for i, b in enumerate(
+            (self.approve_btn, self.reject_btn, self.materials_btn, self.receipt_btn)
+        ):
+            self.actions.addWidget(b, i // 2, i % 2)
+        layout.addLayout(self.actions)
         layout.addStretch(1)
         self._put(card)
 
@@ -334,15 +438,22 @@ class ReviewPage(QWidget):
         self.reveal.setEnabled(False)
 
     def _panel(self, kind: str) -> None:
-        while self.panel_holder.count():
-            item = self.panel_holder.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        self.panel = DecisionPanel(kind)
+        self._close_panel()
+        self.panel = DecisionPanel(kind, self.current)
         self.panel.confirmed.connect(self._decide)
-        self.panel.cancelled.connect(self.panel.deleteLater)
-        self.panel_holder.addWidget(self.panel)
-        QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.panel))
+        self.panel.cancelled.connect(self._close_panel)
+        self.views.addWidget(self.panel)
+        self.views.setCurrentWidget(self.panel)
+
+    def _close_panel(self) -> None:
+        """Back to the list and the detail (after a decision, or on cancel)."""
+        self.views.setCurrentWidget(self.browse)
+        while self.views.count() > 1:
+            old = self.views.widget(1)
+            self.views.removeWidget(old)
+            old.hide()
+            old.deleteLater()  # not at once: this may run inside one of the panel's signals
+        self.panel = None
 
     def approve(self) -> None:
         self._decide("approve", [], "")
@@ -363,10 +474,13 @@ class ReviewPage(QWidget):
                     materials=keys if kind == "request_materials" else None,
                 )
         except decisions.DecisionError as exc:
-            self.note.setProperty("role", "error")
-            self.note.setText(pick(exc.message.zh, exc.message.en))
-            self.note.style().polish(self.note)
+            for label in (self.note, self.panel.message if self.panel else None):
+                if label is not None:
+                    label.setProperty("role", "error")
+                    label.setText(pick(exc.message.zh, exc.message.en))
+                    label.style().polish(label)
             return
+        self._close_panel()
         if outcome.new_expiry:
             note = tr("review.approved_until", date=outcome.new_expiry.isoformat())
         else:

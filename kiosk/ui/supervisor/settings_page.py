@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,21 +19,27 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.config import ConfigError
-from kiosk.ui.supervisor.common import SupervisorContext, button, run_off_gui
+from kiosk.ui.supervisor.common import (
+    SupervisorContext,
+    button,
+    form_label,
+    plain_scroll,
+    run_off_gui,
+)
 from kiosk.ui.supervisor.texts import pick, tr
 from kiosk.workflows import supervisor_settings
 from kiosk.workflows.staff import StaffAccount
 
+# settings with a fixed set of values: the stored value, shown as tr("set.choice.<value>")
 _CHOICES = {
-    "kiosk.language": (("zh", "中文"), ("en", "English")),
-    "printer.receipt_paper": (("80mm", "80 mm"), ("a4", "A4")),
+    "kiosk.language": ("zh", "en"),
+    "printer.receipt_paper": ("80mm", "a4"),
 }
 
 
@@ -40,8 +47,8 @@ def _editor(key: str, value: Any, parent: QWidget) -> QWidget:
     setting = supervisor_settings.setting(key)
     if key in _CHOICES:
         combo = QComboBox(parent)
-        for data, label in _CHOICES[key]:
-            combo.addItem(label, data)
+        for data in _CHOICES[key]:
+            combo.addItem(tr(f"set.choice.{data}"), data)
         combo.setCurrentIndex(max(combo.findData(str(value)), 0))
         return combo
     if setting.type is bool:
@@ -53,10 +60,10 @@ def _editor(key: str, value: Any, parent: QWidget) -> QWidget:
         spin.setRange(0, 10_000_000)
         spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)  # arrows are too small to touch
         spin.setValue(int(value))
-        spin.setMinimumWidth(200)
+        spin.setMinimumWidth(160)
         return spin
     edit = QLineEdit(str(value), parent)
-    edit.setMinimumWidth(360)
+    edit.setMinimumWidth(220)
     return edit
 
 
@@ -71,6 +78,9 @@ def _value(widget: QWidget) -> Any:
     return widget.text().strip()
 
 
+TWO_COLUMNS = 1300  # px of page width from which the four groups sit side by side
+
+
 class SettingsPage(QWidget):
     def __init__(
         self, ctx: SupervisorContext, account: StaffAccount, parent: QWidget | None = None
@@ -81,14 +91,19 @@ class SettingsPage(QWidget):
         self.editors: dict[str, QWidget] = {}
         config = supervisor_settings.current(ctx.config_path)
         body = QWidget()
-        columns = QGridLayout(body)
-        columns.setHorizontalSpacing(24)
-        for i, group in enumerate(supervisor_settings.GROUPS):
+        self.columns = QGridLayout(body)
+        self.columns.setHorizontalSpacing(24)
+        self.columns.setVerticalSpacing(16)
+        self.cards: list[QFrame] = []
+        self._ncols = 0
+        for group in supervisor_settings.GROUPS:
             card = QFrame()
             card.setProperty("role", "card")
             form = QFormLayout(card)
             form.setContentsMargins(20, 12, 20, 12)
             form.setVerticalSpacing(10)
+            form.setHorizontalSpacing(16)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             title = QLabel(tr(f"set.group.{group.key}"))
             title.setProperty("role", "section")
@@ -98,16 +113,12 @@ class SettingsPage(QWidget):
                 editor.setObjectName(key)
                 editor.setEnabled(account.is_admin)
                 self.editors[key] = editor
-                form.addRow(tr(f"set.{key}"), editor)
+                form.addRow(form_label(tr(f"set.{key}")), editor)
             if group.key == "hub":
                 self._enrolment_rows(form)
-            columns.addWidget(card, i // 2, i % 2)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+            self.cards.append(card)
+        self._arrange(2)
+        outer.addWidget(plain_scroll(body), 1)
         self.note = QLabel(tr("set.restart_note") if account.is_admin else tr("set.admin_only"))
         self.note.setProperty("role", "notice")
         self.note.setWordWrap(True)
@@ -115,6 +126,22 @@ class SettingsPage(QWidget):
         self.save_btn = button(tr("set.save"), "primary", slot=self.save)
         self.save_btn.setEnabled(account.is_admin)
         outer.addWidget(self.save_btn)
+
+    def _arrange(self, ncols: int) -> None:
+        """Groups in two columns on a wide screen, one under the other on a narrower one."""
+        if ncols == self._ncols:
+            return
+        self._ncols = ncols
+        for card in self.cards:
+            self.columns.removeWidget(card)
+        for i, card in enumerate(self.cards):
+            self.columns.addWidget(card, i // ncols, i % ncols)
+        for c in range(2):
+            self.columns.setColumnStretch(c, 1 if c < ncols else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange(2 if event.size().width() >= TWO_COLUMNS else 1)
 
     def _enrolment_rows(self, form: QFormLayout) -> None:
         from kiosk.sync import enrolment
@@ -126,6 +153,7 @@ class SettingsPage(QWidget):
         self.enrol_state.setWordWrap(True)
         form.addRow(self.enrol_state)
         row = QHBoxLayout()
+        row.setSpacing(12)
         self.code = QLineEdit()
         self.code.setPlaceholderText(tr("set.enrol_code"))
         self.code.setEnabled(self.account.is_admin)

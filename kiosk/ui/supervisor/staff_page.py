@@ -15,7 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.supervisor.common import SupervisorContext, button, local_time, touch_table
+from kiosk.ui.supervisor.common import (
+    SupervisorContext,
+    button,
+    form_label,
+    local_time,
+    touch_table,
+)
 from kiosk.ui.supervisor.texts import pick, tr
 from kiosk.workflows import staff
 
@@ -58,11 +64,13 @@ class StaffPage(QWidget):
         self.role = QComboBox()
         for role in staff.ROLES:
             self.role.addItem(tr(f"role.{role}"), role)
-        form.addRow(tr("first.username"), self.username)
-        form.addRow(tr("first.name"), self.name)
-        form.addRow(tr("staff.role"), self.role)
-        form.addRow(tr("first.pin"), self.pin)
-        form.addRow(tr("first.pin2"), self.pin2)
+        form.setVerticalSpacing(10)
+        form.setHorizontalSpacing(16)
+        form.addRow(form_label(tr("first.username")), self.username)
+        form.addRow(form_label(tr("first.name")), self.name)
+        form.addRow(form_label(tr("staff.role")), self.role)
+        form.addRow(form_label(tr("first.pin")), self.pin)
+        form.addRow(form_label(tr("first.pin2")), self.pin2)
         form.addRow(button(tr("staff.add"), "primary", slot=self.add))
         self.note = QLabel("")
         self.note.setWordWrap(True)
@@ -83,10 +91,9 @@ class StaffPage(QWidget):
                 else tr("staff.active")
             )
             if not a.active:
-                state = tr("staff.disable")
+                state = tr("staff.disabled")
             for c, value in enumerate((a.username, a.display_name, tr(f"role.{a.role}"), state)):
                 self.table.setItem(r, c, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
 
     def _run(self, action: object, *args: object) -> bool:
         try:

@@ -16,8 +16,14 @@ from PySide6.QtWidgets import (
 
 from kiosk.storage import audit
 from kiosk.sync import outbox
-from kiosk.ui.supervisor.common import SupervisorContext, button, local_time, touch_table
-from kiosk.ui.supervisor.texts import tr
+from kiosk.ui.supervisor.common import (
+    SupervisorContext,
+    breakable,
+    button,
+    local_time,
+    touch_table,
+)
+from kiosk.ui.supervisor.texts import tr, tr_or
 from kiosk.workflows.staff import StaffAccount
 
 COUNTS = ("pending", "quarantined", "acknowledged", "demo")
@@ -97,14 +103,13 @@ class SyncPage(QWidget):
         self.table.setRowCount(len(items))
         for r, item in enumerate(items):
             values = (
-                str(item["kind"]),
+                tr_or(f"sync.kind.{item['kind']}", str(item["kind"])),
                 local_time(item["created_at"]),
                 str(item["attempts"]),
-                str(item["reason"] or ""),
+                breakable(str(item["reason"] or "")),
             )
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
         self.requeue_btn.setEnabled(bool(items))
 
     def send_now(self) -> None:

@@ -1,236 +1,62 @@
 """Every user-facing string of supervisor mode, Chinese (default) and English.
 
-One table keyed by a stable name; ``tr(key, **values)`` picks the current language. When the
-applicant UI's translation mechanism lands, ``tr`` is the one place to route through it.
+The words live in ``resources/translations/supervisor.toml`` (the same format as the applicant
+UI's ``ui.toml``), keyed by a stable name; ``tr(key, **values)`` picks the current language and
+fills ``str.format`` placeholders. A test checks that every key has both languages and that every
+``tr("...")`` key used in this package exists.
+
+There is one current language for the whole kiosk: :func:`language` and :func:`set_language`
+delegate to :mod:`kiosk.ui.texts`, so supervisor mode opens in the applicant screen's language
+and its language button switches that same setting.
 """
 
 from __future__ import annotations
 
-_lang = "zh"
+import tomllib
+from functools import cache
 
-TEXTS: dict[str, tuple[str, str]] = {
-    # frame and navigation
-    "title": ("工作人员模式", "Staff mode"),
-    "nav.review": ("审核", "Review"),
-    "nav.counter": ("柜台工具", "Counter tools"),
-    "nav.devices": ("设备", "Devices"),
-    "nav.sync": ("数据同步", "Sync"),
-    "nav.settings": ("设置", "Settings"),
-    "nav.audit": ("审计日志", "Audit log"),
-    "nav.staff": ("工作人员", "Staff"),
-    "logout": ("退出登录", "Log out"),
-    "leave": ("关闭本机", "Leave kiosk"),
-    "leave.exit": ("退出程序", "Exit program"),
-    "leave.restart": ("重新启动程序", "Restart program"),
-    "leave.shutdown": ("关机", "Shut down"),
-    "leave.confirm": ("确定要{what}吗?", "Really {what}?"),
-    "back": ("返回申请人界面", "Back to applicant screen"),
-    "logged_in_as": ("{name}({role})", "{name} ({role})"),
-    "role.staff": ("工作人员", "staff"),
-    "role.administrator": ("管理员", "administrator"),
-    "lang.toggle": ("English", "中文"),
-    "yes": ("确定", "OK"),
-    "cancel": ("取消", "Cancel"),
-    "refresh": ("刷新", "Refresh"),
-    "idle.logged_out": ("长时间无操作,已自动退出登录。", "Logged out after a quiet spell."),
-    # PIN pad
-    "pin.choose": ("请选择您的账户", "Choose your account"),
-    "pin.enter": ("请输入 PIN", "Enter your PIN"),
-    "pin.ok": ("登录", "Log in"),
-    "pin.clear": ("清除", "Clear"),
-    "pin.back": ("退格", "Delete"),
-    "pin.no_accounts": ("尚无工作人员账户。", "No staff accounts yet."),
-    "first.title": ("首次启动:设置管理员", "First start: set up the administrator"),
-    "first.hint": (
-        "本机尚无管理员。请设置管理员账户和 PIN(6–12 位数字),之后才能进入工作人员模式。",
-        "This kiosk has no administrator yet. Set the administrator's account and PIN (6-12 digits).",
-    ),
-    "first.username": ("用户名", "Username"),
-    "first.name": ("显示名称", "Display name"),
-    "first.pin": ("PIN", "PIN"),
-    "first.pin2": ("再次输入 PIN", "PIN again"),
-    "first.save": ("保存并继续", "Save and continue"),
-    "first.mismatch": ("两次输入的 PIN 不一致。", "The two PINs differ."),
-    # review
-    "review.search": (
-        "申请编号 / 排队号 / 图像号 / 身份证后几位",
-        "Application / queue / photo no. / ID last digits",
-    ),
-    "review.find": ("查找", "Find"),
-    "review.col.queue": ("排队号", "Queue"),
-    "review.col.number": ("申请编号", "Application"),
-    "review.col.service": ("业务", "Service"),
-    "review.col.name": ("姓名", "Name"),
-    "review.col.id": ("身份证号", "ID number"),
-    "review.col.status": ("状态", "Status"),
-    "review.count": ("共 {n} 条", "{n} found"),
-    "review.none": ("请在左侧选择一条申请。", "Choose an application on the left."),
-    "review.approve": ("审核通过", "Approve"),
-    "review.reject": ("驳回", "Reject"),
-    "review.materials": ("补充材料", "Ask for materials"),
-    "review.show_id": ("显示完整号码", "Show full number"),
-    "review.purged": (
-        "该申请的个人信息已按规定清除。",
-        "This application's personal data has been purged.",
-    ),
-    "review.approved_until": ("已审核通过,新有效期至 {date}。", "Approved; valid until {date}."),
-    "review.done": ("已记录:{status}", "Recorded: {status}"),
-    "review.reject_title": ("驳回原因", "Reason for rejecting"),
-    "review.materials_title": ("需补充的材料", "Materials still needed"),
-    "review.typed": ("补充说明(可选)", "Note (optional)"),
-    "review.print_receipt": ("打印受理回执", "Print official receipt"),
-    "field.applicant": ("申请人", "Applicant"),
-    "field.id_number": ("身份证号", "ID number"),
-    "field.sex_birth": ("性别 / 出生日期", "Sex / born"),
-    "field.phone": ("手机", "Mobile"),
-    "field.service": ("业务", "Service"),
-    "field.permit": ("原居住证", "Current permit"),
-    "field.expires": ("有效期至", "Valid until"),
-    "field.new_expiry": ("延期后有效期至", "New expiry"),
-    "field.condition": ("办理条件", "Condition"),
-    "field.residence": ("现居住地址", "Residence"),
-    "field.photo_number": ("数码照相图像号", "Photo number"),
-    "field.queue": ("排队号", "Queue number"),
-    "field.status": ("状态", "Status"),
-    "field.materials": ("所需材料", "Materials"),
-    "field.decision": ("审核意见", "Decision note"),
-    "field.photo": ("照片", "Photo"),
-    "field.signature": ("签名", "Signature"),
-    "status.draft": ("草稿", "draft"),
-    "status.submitted": ("已提交", "submitted"),
-    "status.printed": ("已打印", "printed"),
-    "status.under_review": ("审核中", "under review"),
-    "status.materials_requested": ("待补材料", "materials requested"),
-    "status.approved": ("审核通过", "approved"),
-    "status.rejected": ("已驳回", "rejected"),
-    # counter tools
-    "counter.help": ("申请人求助", "Help calls"),
-    "counter.help_none": ("暂无求助。", "No open help calls."),
-    "counter.help_row": ("{time}  界面:{screen}", "{time}  screen: {screen}"),
-    "counter.resolve": ("已处理", "Resolved"),
-    "counter.queue": ("今日排队号", "Today's queue numbers"),
-    "counter.print_receipt": ("打印受理回执", "Print official receipt"),
-    "counter.reprint_form": ("重打申请表", "Reprint form"),
-    "counter.reprint_slip": ("重打排队凭条", "Reprint slip"),
-    "counter.printed": ("已加入打印队列:{doc}", "Queued for printing: {doc}"),
-    "counter.no_printer": ("打印功能尚未接入。", "Printing is not connected yet."),
-    "counter.receipt_needs_review": (
-        "须先审核通过才能打印受理回执。",
-        "Approve first, then print the receipt.",
-    ),
-    # devices
-    "dev.reader": ("身份证阅读器", "ID-card reader"),
-    "dev.camera": ("摄像头", "Camera"),
-    "dev.printer_form": ("表格打印机", "Form printer"),
-    "dev.printer_receipt": ("凭条打印机", "Receipt printer"),
-    "dev.test": ("测试", "Test"),
-    "dev.testing": ("测试中…", "Testing…"),
-    "dev.state.ok": ("正常", "OK"),
-    "dev.state.warning": ("注意", "Warning"),
-    "dev.state.error": ("故障", "Fault"),
-    "dev.state.unknown": ("未知", "Unknown"),
-    "dev.state.simulated": ("模拟", "Simulated"),
-    "dev.jobs": ("打印任务队列", "Print-job queue"),
-    "dev.col.id": ("编号", "No."),
-    "dev.col.document": ("文档", "Document"),
-    "dev.col.printer": ("打印机", "Printer"),
-    "dev.col.state": ("状态", "State"),
-    "dev.col.attempts": ("尝试", "Tries"),
-    "dev.col.error": ("错误", "Error"),
-    "dev.col.created": ("时间", "Time"),
-    # sync
-    "sync.pending": ("待发送", "Pending"),
-    "sync.quarantined": ("已隔离", "Quarantined"),
-    "sync.acknowledged": ("已确认", "Acknowledged"),
-    "sync.demo": ("演示(不发送)", "Demo (never sent)"),
-    "sync.last_success": ("最近成功", "Last success"),
-    "sync.last_error": ("最近错误", "Last error"),
-    "sync.oldest": ("最早未发送", "Oldest unsent"),
-    "sync.send_now": ("立即发送", "Send now"),
-    "sync.sent": ("已请求立即发送。", "Asked to send now."),
-    "sync.requeue": ("重新排队", "Queue again"),
-    "sync.quarantine_list": ("被后台拒收的项目", "Items the hub refused"),
-    "sync.col.kind": ("类型", "Kind"),
-    "sync.col.created": ("时间", "Created"),
-    "sync.col.reason": ("原因", "Reason"),
-    "sync.col.attempts": ("尝试", "Tries"),
-    "sync.never": ("从未", "never"),
-    "sync.none": ("无", "none"),
-    # settings
-    "set.group.place": ("受理点与本机", "Acceptance point and kiosk"),
-    "set.group.hub": ("后台", "Hub"),
-    "set.group.devices": ("设备端口", "Device ports"),
-    "set.group.timeouts": ("超时", "Timeouts"),
-    "set.save": ("保存设置", "Save settings"),
-    "set.saved": ("已保存 {n} 项更改(已记入审计日志)。", "Saved {n} changes (audited)."),
-    "set.unchanged": ("没有更改。", "Nothing changed."),
-    "set.admin_only": ("只有管理员可以更改设置。", "Only an administrator can change settings."),
-    "set.restart_note": (
-        "部分设置在重新启动程序后生效。",
-        "Some settings take effect after a restart.",
-    ),
-    "set.enrol": ("登记到后台", "Enrol with the hub"),
-    "set.enrol_code": ("登记码", "Enrolment code"),
-    "set.enrolled": ("已登记:本机编号 {kiosk}", "Enrolled: kiosk id {kiosk}"),
-    "set.not_enrolled": ("尚未登记到后台。", "Not enrolled with a hub."),
-    "set.point.code": ("受理点代码", "Acceptance point code"),
-    "set.kiosk.id": ("本机编号", "Kiosk id"),
-    "set.kiosk.language": ("默认语言", "Default language"),
-    "set.kiosk.large_text": ("默认大字模式", "Large text by default"),
-    "set.kiosk.fullscreen": ("全屏运行", "Full screen"),
-    "set.hub.url": ("后台地址", "Hub URL"),
-    "set.sync.retention_days": ("确认后保留明文天数", "Days to keep plaintext after ack"),
-    "set.reader.port": ("阅读器端口", "Reader port"),
-    "set.reader.baud": ("阅读器波特率", "Reader baud rate"),
-    "set.camera.source": ("摄像头", "Camera source"),
-    "set.printer.form": ("表格打印机", "Form printer"),
-    "set.printer.receipt": ("凭条打印机", "Receipt printer"),
-    "set.printer.receipt_paper": ("凭条纸张", "Receipt paper"),
-    "set.timeouts.idle_seconds": ("申请人无操作提示(秒)", "Applicant idle prompt (s)"),
-    "set.timeouts.idle_countdown": ("清屏倒计时(秒)", "Wipe countdown (s)"),
-    "set.timeouts.supervisor_idle": ("工作人员自动退出(秒)", "Staff auto logout (s)"),
-    "set.supervisor.lockout_minutes": ("PIN 锁定时长(分钟)", "PIN lockout (minutes)"),
-    # audit
-    "audit.verify": ("校验日志链", "Verify chain"),
-    "audit.ok": ("日志链完整:共 {n} 条。", "Chain intact: {n} entries."),
-    "audit.bad": ("日志链被改动!第一处问题在第 {id} 条。", "Chain BROKEN at entry {id}."),
-    "audit.filter": ("按操作筛选(如 review.)", "Filter by action (e.g. review.)"),
-    "audit.col.id": ("序号", "No."),
-    "audit.col.at": ("时间", "Time"),
-    "audit.col.actor": ("操作者", "Actor"),
-    "audit.col.action": ("操作", "Action"),
-    "audit.col.subject": ("对象", "Subject"),
-    "audit.col.detail": ("详情", "Detail"),
-    # staff management
-    "staff.add": ("添加账户", "Add account"),
-    "staff.unlock": ("解除锁定", "Unlock"),
-    "staff.disable": ("停用", "Disable"),
-    "staff.added": ("已添加 {user}。", "Added {user}."),
-    "staff.col.user": ("用户名", "Username"),
-    "staff.col.name": ("名称", "Name"),
-    "staff.col.role": ("角色", "Role"),
-    "staff.col.state": ("状态", "State"),
-    "staff.locked": ("锁定至 {time}", "locked until {time}"),
-    "staff.active": ("正常", "active"),
-    "staff.role": ("角色", "Role"),
-}
+from kiosk import resources
+from kiosk.ui import texts as _ui
+
+LANGUAGES = _ui.LANGUAGES
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Key → {"zh": ..., "en": ...}, read once from supervisor.toml."""
+    with resources.path("translations", "supervisor.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    return {k: v for k, v in data.items() if isinstance(v, dict)}
 
 
 def set_language(lang: str) -> None:
-    global _lang
-    _lang = "en" if lang == "en" else "zh"
+    """Switch the kiosk's one current language; anything but ``"en"`` means Chinese."""
+    _ui.set_language("en" if lang == "en" else "zh")
 
 
 def language() -> str:
-    return _lang
+    return _ui.language()
 
 
-def tr(key: str, **values: object) -> str:
-    zh, en = TEXTS[key]
-    text = en if _lang == "en" else zh
+def has(key: str) -> bool:
+    return key in catalogue()
+
+
+def tr(key: str, lang: str | None = None, **values: object) -> str:
+    text = catalogue()[key][lang or language()]
     return text.format(**values) if values else text
+
+
+def tr_or(key: str, fallback: str, **values: object) -> str:
+    """``tr(key)`` when the catalogue has it, else ``fallback`` (codes from data, e.g. job states)."""
+    return tr(key, **values) if has(key) else fallback
+
+
+def both(key: str, **values: object) -> tuple[str, str]:
+    """The (zh, en) pair, for data that carries both languages (e.g. a ``ProbeResult``)."""
+    return tr(key, "zh", **values), tr(key, "en", **values)
 
 
 def pick(zh: str, en: str) -> str:
     """For bilingual data that already carries both (code tables, rule messages)."""
-    return en if _lang == "en" else zh
+    return en if language() == "en" else zh

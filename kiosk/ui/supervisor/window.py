@@ -47,6 +47,7 @@ ACTIVITY = {
 }
 PAGES: tuple[str, ...] = ("review", "counter", "devices", "sync", "settings", "audit", "staff")
 ADMIN_ONLY = {"staff"}
+SIDEBAR = 210  # px; leaves 1116 px for the screens on a 1366-px-wide counter display
 
 
 class SupervisorArea(QWidget):
@@ -73,11 +74,21 @@ class SupervisorArea(QWidget):
         self.page: QWidget | None = None
         self.page_key = ""
         self.notice = ""
+        self._applicant_lang: str | None = None  # the language to give back on closing
+
+    def close_area(self) -> None:
+        """Back to the applicant screens, in the language they were showing when staff came in."""
+        if self._applicant_lang is not None:
+            set_language(self._applicant_lang)
+            self._applicant_lang = None
+        self.closed.emit()
 
     # -- entry -----------------------------------------------------------------------------
 
     def start(self) -> None:
         """Show the PIN pad, or the first-run administrator form outside demo mode."""
+        if self._applicant_lang is None:
+            self._applicant_lang = language()
         with self.ctx.factory() as session:
             first_run = staff.needs_first_admin(session)
         if first_run and not self.ctx.demo:
@@ -86,7 +97,7 @@ class SupervisorArea(QWidget):
         else:
             self.pinpad = PinPad(self.ctx)
             self.pinpad.loggedIn.connect(self._logged_in)
-            self.pinpad.cancelled.connect(self.closed.emit)
+            self.pinpad.cancelled.connect(self.close_area)
             if self.notice:
                 self.pinpad.message.setText(self.notice)
                 self.notice = ""
@@ -137,7 +148,7 @@ class SupervisorArea(QWidget):
         self.notice = tr("idle.logged_out") if reason == "idle" else ""
         self.loggedOut.emit(reason)
         if reason == "idle":
-            self.closed.emit()
+            self.close_area()
         self.start()
 
     # -- the logged-in frame ------------------------------------------------------------------
@@ -151,13 +162,14 @@ class SupervisorArea(QWidget):
         sidebar = QWidget(main)
         sidebar.setObjectName("sidebar")
         sidebar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        sidebar.setFixedWidth(230)
+        sidebar.setFixedWidth(SIDEBAR)
         side = QVBoxLayout(sidebar)
         side.setContentsMargins(0, 16, 0, 16)
         side.setSpacing(4)
         title = QLabel(tr("title"))
+        title.setWordWrap(True)
         title.setStyleSheet(
-            "color: white; font-size: 24px; font-weight: 600; padding: 8px 24px 16px 24px;"
+            "color: white; font-size: 24px; font-weight: 600; padding: 8px 20px 16px 24px;"
         )
         side.addWidget(title)
         self.nav = QButtonGroup(main)
@@ -179,8 +191,10 @@ class SupervisorArea(QWidget):
         outer.addWidget(sidebar)
 
         right = QVBoxLayout()
-        right.setContentsMargins(24, 16, 24, 16)
+        right.setContentsMargins(20, 16, 20, 16)
+        right.setSpacing(12)
         head = QHBoxLayout()
+        head.setSpacing(12)
         self.heading = QLabel("")
         self.heading.setProperty("role", "title")
         head.addWidget(self.heading, 1)
@@ -190,7 +204,7 @@ class SupervisorArea(QWidget):
         who.setProperty("role", "muted")
         head.addWidget(who)
         head.addWidget(button(tr("lang.toggle"), slot=self.toggle_language))
-        head.addWidget(button(tr("back"), slot=self.closed.emit))
+        head.addWidget(button(tr("back"), slot=self.close_area))
         head.addWidget(button(tr("logout"), "primary", slot=lambda: self.logout("button")))
         right.addLayout(head)
         self.page_holder = QVBoxLayout()
