@@ -109,6 +109,9 @@ def _run(args: argparse.Namespace) -> int:
             + (f" ({result.global_error})" if result.global_error else ""),
         )
         return 0 if left == 0 else 1
+    from kiosk import logs
+
+    logs.setup()  # a long-running worker: its story goes to the data folder's kiosk.log
     signal.signal(signal.SIGTERM, lambda *_: worker.stop(timeout=0))
     with contextlib.suppress(KeyboardInterrupt):
         worker.run_forever()

@@ -42,7 +42,8 @@ def address(addr: Address, lang: str = "zh") -> str:
     if not (addr.district or addr.street or addr.detail):
         return ""
     if lang == "en":
-        return f"{addr.detail}, {addr.street}, {district_name(addr.district, 'en')}, Shenzhen"
+        parts = (addr.detail, addr.street, district_name(addr.district, "en"), "Shenzhen")
+        return ", ".join(p for p in parts if p)  # an empty part leaves no stray comma
     street = (
         addr.street if not addr.street or addr.street.endswith("街道") else addr.street + "街道"
     )

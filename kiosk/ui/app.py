@@ -25,10 +25,10 @@ from kiosk import crash, logs, paths
 from kiosk.config import Config
 from kiosk.ui.base import Context
 from kiosk.ui.card_source import CardSource, DirectCardSource, ReaderCardSource
-from kiosk.ui.supervisor_hooks import EXIT_LEAVE_KIOSK
 from kiosk.ui.window import KioskWindow
 
 _log = logs.get("kiosk.ui")
+EXIT_LEAVE_KIOSK = 10  # the Linux session turns this into a login prompt (installer/linux/session)
 
 
 @dataclass
@@ -184,6 +184,7 @@ def _after_exit(kind: str, demo: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    logs.setup()
     crash.install()
     config = Config.load()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -203,6 +204,12 @@ def run(args: argparse.Namespace) -> int:
         sync=True,
     )
     attach_supervisor(kiosk, config, demo)
+    _log.info(
+        "kiosk started (%s, point %s, kiosk %s)",
+        "demo" if demo else "service",
+        config["point.code"],
+        config["kiosk.id"],
+    )
     window = kiosk.window
     hook_crashes(window)
     if getattr(args, "windowed", False) or not bool(config["kiosk.fullscreen"]):
@@ -210,6 +217,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         window.showFullScreen()
     code = app.exec()  # type: ignore[union-attr]
+    _log.info(
+        "kiosk stopping (status %s%s)", code, f", {kiosk.after_exit}" if kiosk.after_exit else ""
+    )
     kiosk.stop()
     _after_exit(kiosk.after_exit, demo)
     return int(code)

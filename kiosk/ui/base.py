@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -91,78 +91,126 @@ def label(text: str, name: str = "", wrap: bool = True) -> QLabel:
 
 class WrapButton(QPushButton):
     """A push button whose words wrap onto more lines instead of being cut off (long options,
-    English, large text). ``text()`` and ``setText()`` work as on any button; the words are drawn
-    by a label inside, coloured by the ``on`` property (white on a chosen or primary button)."""
+    English, large text). ``text()`` and ``setText()`` work as on any button. The style sheet
+    draws the button; the words are drawn here, in the colours the style sheet gives buttons
+    (white on a chosen or primary one). ``set_heading`` adds a larger first line (service tiles).
+    No child widgets: a screen full of options stays quick to build."""
 
     MARGIN_H, MARGIN_V, MIN_H = 18, 8, 72
+    INK, INK_ON, INK_OFF = QColor("#0b2545"), QColor("#ffffff"), QColor("#5d6875")
 
-    def __init__(self, text: str = "", rich: bool = False, parent: QWidget | None = None):
+    def __init__(self, text: str = "", parent: QWidget | None = None):
         super().__init__(parent)
-        self.words = QLabel(self)
-        self.words.setObjectName("buttonText")
-        self.words.setWordWrap(True)
-        self.words.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-        self.words.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.words.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(self.MARGIN_H, self.MARGIN_V, self.MARGIN_H, self.MARGIN_V)
-        lay.addWidget(self.words)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        self._text = ""
-        self.setText(text)
-        self.toggled.connect(lambda _on: self._restyle())
+        self._text, self._heading = text, ""
+        self._align = Qt.AlignmentFlag.AlignCenter
+        self._measured_for: object = None
+        self._measured: dict[object, int] = {}
 
     def text(self) -> str:  # type: ignore[override]
-        return self._text
+        return f"{self._heading}\n{self._text}" if self._heading else self._text
 
     def setText(self, text: str) -> None:  # type: ignore[override]
         self._text = text
-        self.words.setText(text)
         self.updateGeometry()
+        self.update()
 
-    def set_html(self, html: str, text: str) -> None:
-        """Show ``html`` (a heading and a line under it); ``text()`` stays the plain words."""
-        self.words.setTextFormat(Qt.TextFormat.RichText)
-        self._text = text
-        self.words.setText(html)
+    def set_heading(self, heading: str) -> None:
+        self._heading = heading
         self.updateGeometry()
+        self.update()
 
     def setAlignment(self, align: Qt.AlignmentFlag) -> None:
-        self.words.setAlignment(align)
+        self._align = align
+        self.update()
 
-    def setObjectName(self, name: str) -> None:  # type: ignore[override]
-        super().setObjectName(name)
-        self._restyle()
+    # -- measuring and drawing the words -----------------------------------------------------
 
-    def setChecked(self, checked: bool) -> None:  # type: ignore[override]
-        super().setChecked(checked)
-        self._restyle()
+    def _fonts(self) -> tuple[QFont, QFont]:
+        body = QFont(self.font())
+        heading = QFont(body)
+        heading.setBold(True)
+        if body.pixelSize() > 0:
+            heading.setPixelSize(round(body.pixelSize() * 1.25))
+        else:
+            heading.setPointSizeF(body.pointSizeF() * 1.25)
+        if self._heading:
+            body.setBold(False)
+        return body, heading
 
-    def _restyle(self) -> None:
-        on = self.isChecked() or self.objectName() == "primary"
-        if self.words.property("on") != on:
-            self.words.setProperty("on", on)
-            self.words.style().unpolish(self.words)
-            self.words.style().polish(self.words)
+    def _flags(self) -> int:
+        return int(self._align) | int(Qt.TextFlag.TextWordWrap)
+
+    def _blocks(self, width: int) -> list[tuple[QFont, str, int]]:
+        """(font, words, height) of each block at ``width`` (the heading, then the words)."""
+        body, heading = self._fonts()
+        blocks = [(heading, self._heading)] if self._heading else []
+        blocks.append((body, self._text))
+        out = []
+        for font, words in blocks:
+            box = QFontMetrics(font).boundingRect(QRect(0, 0, width, 100000), self._flags(), words)
+            out.append((font, words, box.height()))
+        return out
+
+    def _measures(self) -> dict[object, int]:
+        """Layouts ask often: remember the answers for these words in this font."""
+        font = self.font()
+        key = (self._text, self._heading, font.pixelSize(), font.pointSizeF(), font.bold())
+        if self._measured_for != key:
+            self._measured_for, self._measured = key, {}
+        return self._measured
 
     def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:
+    def words_height(self, width: int) -> int:
+        """Height of the words laid out in a button ``width`` wide (without the margins)."""
         inner = max(1, width - 2 * self.MARGIN_H)
-        return max(self.MIN_H, self.words.heightForWidth(inner) + 2 * self.MARGIN_V + 4)
+        return sum(h for _f, _w, h in self._blocks(inner))
+
+    def heightForWidth(self, width: int) -> int:
+        measured = self._measures()
+        if width not in measured:
+            measured[width] = max(self.MIN_H, self.words_height(width) + 2 * self.MARGIN_V + 4)
+        return measured[width]
 
     def sizeHint(self) -> QSize:
-        hint = self.words.sizeHint()
-        width = hint.width() + 2 * self.MARGIN_H + 4
+        measured = self._measures()
+        if "width" not in measured:
+            body, heading = self._fonts()
+            widest = max(
+                [QFontMetrics(body).horizontalAdvance(line) for line in self._text.split("\n")]
+                + [QFontMetrics(heading).horizontalAdvance(self._heading)]
+            )
+            measured["width"] = widest + 2 * self.MARGIN_H + 4
+        width = measured["width"]
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
-        # as narrow as a short word; as high as the words need at that width
-        width = max(96, min(self.sizeHint().width(), 200))
-        return QSize(width, self.MIN_H)
+        # as narrow as a short word; as high as the words need at the width it gets
+        return QSize(max(96, min(self.sizeHint().width(), 200)), self.MIN_H)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)  # the button itself, as the style sheet draws it
+        painter = QPainter(self)
+        if not self.isEnabled():
+            ink = self.INK_OFF
+        elif self.isChecked() or self.objectName() == "primary":
+            ink = self.INK_ON
+        else:
+            ink = self.INK
+        painter.setPen(ink)
+        area = self.rect().adjusted(self.MARGIN_H, self.MARGIN_V, -self.MARGIN_H, -self.MARGIN_V)
+        blocks = self._blocks(area.width())
+        total = sum(h for _f, _w, h in blocks)
+        top = area.top() + max(0, (area.height() - total) // 2)
+        for font, words, height in blocks:
+            painter.setFont(font)
+            painter.drawText(QRect(area.left(), top, area.width(), height), self._flags(), words)
+            top += height
+        painter.end()
 
 
 def button(
@@ -243,39 +291,50 @@ class Screen(QWidget):
         self.setObjectName("screenRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.outer = QVBoxLayout(self)
-        self.outer.setContentsMargins(0, 0, 0, 0)
-        self.content: QWidget | None = None
-
-    def enter(self) -> None:
-        """Rebuild the screen: what :meth:`build` adds scrolls when it cannot fit (large text,
-        English, a smaller panel); the keyboard (forms) and the footer's buttons stay fixed at
-        the bottom, so "next" is always in the same place."""
-        if self.content is not None:
-            self.outer.removeWidget(self.content)
-            self.content.hide()
-            self.content.deleteLater()
-        self.content = QWidget(self)
-        outer = QVBoxLayout(self.content)
-        outer.setContentsMargins(48, 24, 48, 16)
-        outer.setSpacing(12)
+        self.outer.setContentsMargins(48, 24, 48, 16)
+        self.outer.setSpacing(12)
+        # what build() adds scrolls when it cannot fit (large text, English, a smaller panel);
+        # the dock under it (keyboard, footer buttons) stays put, so "next" never moves
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        inner = QWidget()
-        lay = QVBoxLayout(inner)
+        holder = QWidget()
+        self.page = QVBoxLayout(holder)
+        self.page.setContentsMargins(0, 0, 0, 0)
+        self.scroll.setWidget(holder)
+        self.outer.addWidget(self.scroll, 1)
+        self.content: QWidget | None = None  # the scrolled page, rebuilt on every enter
+        self.dock: QWidget | None = None
+
+    def enter(self) -> None:
+        """Rebuild the screen from the visit (the scroll area itself is kept: it is costly)."""
+        for old, layout in ((self.content, self.page), (self.dock, self.outer)):
+            if old is not None:  # later: a button of it may be what called enter()
+                layout.removeWidget(old)
+                old.hide()
+                old.deleteLater()
+        # parented from the start: moving a built page into the window would send every widget
+        # in it font, palette and style changes again (slow, with application event filters)
+        self.content = QWidget(self.scroll.widget())
+        lay = QVBoxLayout(self.content)
         lay.setContentsMargins(0, 0, 12, 0)
         lay.setSpacing(16)
-        self.scroll.setWidget(inner)
-        outer.addWidget(self.scroll, 1)
+        self.dock = QWidget(self)
+        dock = QVBoxLayout(self.dock)
+        dock.setContentsMargins(0, 0, 0, 0)
+        dock.setSpacing(12)
         self.keys = QVBoxLayout()
-        outer.addLayout(self.keys)
         self.bottom = QVBoxLayout()
         self.bottom.setSpacing(12)
-        outer.addLayout(self.bottom)
+        dock.addLayout(self.keys)
+        dock.addLayout(self.bottom)
         self.build(lay)
-        self.outer.addWidget(self.content)
-        self.content.show()
+        self.page.addWidget(self.content)
+        self.outer.addWidget(self.dock)
+        self.content.show()  # now, not queued: the screen is complete when enter() returns
+        self.dock.show()
+        self.scroll.verticalScrollBar().setValue(0)
 
     def leave(self) -> None:
         pass

@@ -95,9 +95,10 @@ class Overlay(QFrame):
         lay.addWidget(label(tr("cancel.title"), "title"))
         lay.addWidget(label(tr("cancel.body")))
         row = QHBoxLayout()
-        row.addWidget(button(tr("cancel.no"), self.close_overlay))
+        # clearing everything is the quiet choice on the left; carrying on is where "next" is
+        row.addWidget(button(tr("cancel.yes"), on_yes, "quiet"))
         row.addStretch(1)
-        row.addWidget(button(tr("cancel.yes"), on_yes, "primary"))
+        row.addWidget(button(tr("cancel.no"), self.close_overlay, "primary"))
         lay.addLayout(row)
         self._show()
 

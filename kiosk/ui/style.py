@@ -20,12 +20,10 @@ SYSTEM_CJK = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "Source H
 _log = logs.get("kiosk.ui")
 _family: list[str] = []
 
-# Rules for the widgets added after kiosk.qss was written (wrapping buttons, tick boxes, the
-# keypad's wide keys, the big start button); appended to it, so they win over its general rules.
+# Rules for the widgets added after kiosk.qss was written (tick boxes, the keypad's wide keys,
+# the big start button ...); appended to it, so they win over its general rules. Wrapping
+# buttons (kiosk.ui.base.WrapButton) draw their words in the colours used here for buttons.
 EXTRA = """
-QLabel#buttonText { color: #0b2545; background: transparent; font-size: @BODY@px; }
-QLabel#buttonText[on="true"] { color: #ffffff; }
-QLabel#buttonText:disabled { color: #5d6875; }
 QPushButton#primary { min-width: 220px; }
 QPushButton#start { min-width: 360px; min-height: 104px; border-radius: 14px; font-weight: bold;
                     font-size: @TITLE@px; background: #0a5bc4; color: #ffffff;
@@ -56,12 +54,6 @@ def stylesheet(large: bool) -> str:
 
 def body_px(large: bool) -> int:
     return SIZES[large]["BODY"]
-
-
-def current_body_px() -> int:
-    """The body text size in force (24, or 32 in large-text mode)."""
-    px = QApplication.font().pixelSize()
-    return px if px > 0 else SIZES[False]["BODY"]
 
 
 def load_fonts() -> str:

@@ -27,7 +27,6 @@ from kiosk.ui.supervisor.texts import both
 
 _log = logs.get("kiosk.ui")
 
-EXIT_LEAVE_KIOSK = 10  # the Linux session turns this into a login prompt (installer/linux/session)
 READER_TEST_SECONDS = 20.0
 CAMERA_TEST_SECONDS = 8.0
 PRINT_TEST_SECONDS = 30.0

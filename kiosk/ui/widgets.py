@@ -80,6 +80,8 @@ class DatePicker(QWidget):
             text = tr("date.first", month=day.month) if day.day == 1 else str(day.day)
             if day == today:
                 text = tr("date.today")
+            if day == self.selected:
+                text = "✓" + text  # the chosen day is marked, not only filled dark
             b = button(text, lambda d=day: self.pick(d), "day", checkable=True)
             if day.day == 1:
                 b.setProperty("month", True)  # "12月1日" in a slightly smaller size: it fits

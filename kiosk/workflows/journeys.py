@@ -140,7 +140,9 @@ def _journey(
         t.append(tr)
     # the review screen opens any section for editing; "next" then walks forward to it again
     t += [
-        Transition("review", f"edit_{s.key}", s.key) for s in middle if s.key not in ("decision",)
+        Transition("review", f"edit_{s.key}", s.key)
+        for s in [*middle, PHOTO]
+        if s.key not in ("decision",)
     ]
     t += [
         Transition("sign", "next", "submit"),

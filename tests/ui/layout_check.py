@@ -46,12 +46,13 @@ def problems(top: QWidget, where: str) -> list[str]:
             if widget.width() < MIN_TARGET or widget.height() < MIN_TARGET:
                 found.append(f"{name} {text!r} is {widget.width()}×{widget.height()} px")
             if isinstance(widget, WrapButton):
-                words = widget.words
-                need = words.heightForWidth(words.width())
-                if need > words.height() + 2:
-                    found.append(f"{name} {text!r} cut off: {need} px of words in {words.height()}")
+                need = widget.words_height(widget.width())
+                have = widget.height() - 2 * widget.MARGIN_V
+                if need > have + 2:
+                    found.append(f"{name} {text!r} cut off: {need} px of words in {have}")
             elif widget.text():
-                need = widget.fontMetrics().horizontalAdvance(widget.text()) + 8
+                # words may run into the padding, not past the 2 px border (and 2 px to spare)
+                need = widget.fontMetrics().horizontalAdvance(widget.text()) + 6
                 if need > widget.width():
                     found.append(f"{name} {text!r} cut off: {need} px of words in {widget.width()}")
         elif isinstance(widget, QLabel) and widget.text() and widget.pixmap().isNull():

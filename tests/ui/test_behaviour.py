@@ -52,13 +52,10 @@ def test_renewal_end_to_end_with_the_camera(make_kiosk) -> None:
 
 
 @pytest.mark.parametrize("service", ["replacement", "change", "correction"])
-def test_other_journeys_store_what_was_typed(make_kiosk, service: str, monkeypatch) -> None:
+def test_other_journeys_store_what_was_typed(make_kiosk, service: str) -> None:
     kiosk = make_kiosk(camera=False)
     a = Applicant(kiosk.window)
-    monkeypatch.setattr(
-        "kiosk.ui.walkthrough.take_photo", lambda a, s, how: take_photo(a, s, "type")
-    )
-    journey(a, service)
+    journey(a, service, photo="type")
     with kiosk.ctx.factory() as s:
         row = s.execute(select(ApplicationRow)).scalar_one()
     form = row.form
@@ -66,6 +63,8 @@ def test_other_journeys_store_what_was_typed(make_kiosk, service: str, monkeypat
     if service == "replacement":
         assert form["condition_details"]["employer_name"] == "深圳示例科技"
         assert form["residence"]["detail"] == "科技园18号"
+        # the relative typed in was added (relation chosen first, then name and number)
+        assert [(r["name"], r["relation"]) for r in form["relatives"]] == [("李小明", "child")]
     elif service == "correction":
         assert form["changes"][0] == {
             "item": "name",
@@ -245,7 +244,7 @@ def test_scanning_the_photo_receipt_puts_its_number_in_the_application(make_kios
     stops, the number shows on the screen and is what the application stores."""
     from PySide6.QtWidgets import QLabel
 
-    receipt_number = "44030020261126000123"  # the code on resources/samples/receipts/demo-receipt.png
+    receipt_number = "44030020261126000123"  # on resources/samples/receipts/demo-receipt.png
     kiosk = make_kiosk()
     a = Applicant(kiosk.window)
     to_phone(a)
@@ -276,3 +275,43 @@ def test_scanning_the_photo_receipt_puts_its_number_in_the_application(make_kios
         row = s.execute(select(ApplicationRow)).scalar_one()
     assert row.photo_number == receipt_number and row.photo_number_source == "scanned"
     assert row.form["photo_number"] == receipt_number
+
+
+@pytest.mark.parametrize(
+    ("parts", "zh", "en"),
+    [
+        (("440305", "粤海", ""), "深圳市南山区粤海街道", "粤海, Nanshan, Shenzhen"),
+        (
+            ("440305", "粤海", "科技园18号"),
+            "深圳市南山区粤海街道科技园18号",
+            "科技园18号, 粤海, Nanshan, Shenzhen",
+        ),
+        (("440305", "", ""), "深圳市南山区", "Nanshan, Shenzhen"),
+        (("", "", ""), "", ""),
+    ],
+)
+def test_address_leaves_out_empty_parts(parts: tuple[str, str, str], zh: str, en: str) -> None:
+    from kiosk.domain.application import Address
+    from kiosk.ui.screens.finish import address_text
+
+    addr = Address(*parts)
+    assert address_text(addr, "zh") == zh
+    assert address_text(addr, "en") == en
+
+
+def test_english_review_shows_the_address_without_a_leading_comma(make_kiosk) -> None:
+    """Renewal with the detail left empty (it may be): the address line starts with the street."""
+    from PySide6.QtWidgets import QLabel
+
+    kiosk = make_kiosk(camera=False)
+    kiosk.window.set_preferences("en", False)
+    a = Applicant(kiosk.window)
+    to_phone(a)
+    assert kiosk.ctx.visit.residence.detail == ""
+    a.type("13800138000")
+    a.next()
+    take_photo(a, "renewal", "type")
+    a.wait_state("renewal.review")
+    lines = [lab.text() for lab in kiosk.window.current.findChildren(QLabel)]
+    assert "粤海, Nanshan, Shenzhen" in lines
+    assert not [line for line in lines if line.startswith((",", " ,"))]

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.domain import codes
 from kiosk.domain.rules import office_rulebook
 from kiosk.ui.base import Screen, WrapButton, button, frame, label
-from kiosk.ui.style import current_body_px as body_px
 from kiosk.ui.texts import pick, tr
 from kiosk.workflows.journeys import MENU
 
@@ -74,7 +71,8 @@ class Services(Screen):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setCursor(Qt.CursorShape.PointingHandCursor)
             b.clicked.connect(lambda _=False, k=key: self.ctx.go(k))
-            b.set_html(tile_html(name, hint), name + "\n" + hint)
+            b.set_heading(name)
+            b.setText(hint)
             b.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             b.setProperty("choice", key)
             grid.addWidget(b, n // 3, n % 3)
@@ -83,14 +81,6 @@ class Services(Screen):
         lay.addLayout(grid)
         lay.addStretch(1)
         self.footer(lay, next_key=None)
-
-
-def tile_html(name: str, hint: str) -> str:
-    """A service tile: its name as a heading, what it is for underneath."""
-    return (
-        f'<div style="font-size:{round(body_px() * 1.25)}px; font-weight:bold">{escape(name)}</div>'
-        f'<div style="font-weight:normal">{escape(hint)}</div>'
-    )
 
 
 class Info(Screen):

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk import logs
 from kiosk.documents import values
@@ -22,18 +22,9 @@ _log = logs.get("kiosk.ui")
 
 
 def address_text(addr: Address, lang: str) -> str:
-    """The residence address in one line, empty parts left out (in English no stray commas):
-    ``深圳市南山区粤海街道科技园18号`` / ``科技园18号, 粤海, Nanshan, Shenzhen``."""
-    district = values.district_name(addr.district, lang) if addr.district else ""
-    street = addr.street.strip()
-    detail = addr.detail.strip()
-    if not (district or street or detail):
-        return ""
-    if lang == "en":
-        return ", ".join(part for part in (detail, street, district, "Shenzhen") if part)
-    if street and not street.endswith("街道"):
-        street += "街道"
-    return "".join(("深圳市", district, street, detail))
+    """The residence address in one line, as the printed documents write it (empty parts left out:
+    ``粤海, Nanshan, Shenzhen`` when no detail was typed)."""
+    return values.address(addr, "en" if lang == "en" else "zh")
 
 
 def phone_text(phone: str) -> str:
@@ -51,8 +42,9 @@ class ReviewScreen(Screen):
         steps = {s.key for s in journey.steps}
         sections: list[tuple[str, str | None, list[str]]] = []
         card = visit.card
-        if card is not None:
-            sections.append(("review.identity", None, [card.name, masked(card)]))
+        if card is not None:  # read from the card, nothing to edit: one line above the sections
+            who = f"{card.name}    {masked(card)}"
+            lay.addWidget(label(tr("review.pair", label=tr("review.identity"), value=who), "value"))
         lang = language()
         if "permit" in steps:
             lines = [pick(codes.label("permit_types", visit.permit.type))]
@@ -136,11 +128,8 @@ class ReviewScreen(Screen):
             grid.addWidget(box, n // columns, n % columns)
         for col in range(columns):
             grid.setColumnStretch(col, 1)
-        grid.setRowStretch((len(sections) + columns - 1) // columns, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(grid_host)
-        lay.addWidget(scroll, 1)
+        lay.addWidget(grid_host)  # the screen scrolls when the sections do not fit
+        lay.addStretch(1)
         self.footer(lay, "review.confirm")
 
 
@@ -150,11 +139,11 @@ class SignScreen(Screen):
     def build(self, lay: QVBoxLayout) -> None:
         self.title(lay, "sign.title", "sign.subtitle")
         self.pad = SignaturePad()
-        lay.addWidget(self.pad, 1)
-        row = QHBoxLayout()
-        row.addWidget(button(tr("sign.clear"), self.pad.clear))
+        row = QHBoxLayout()  # "write again" above the pad, away from cancel at the bottom left
         row.addStretch(1)
+        row.addWidget(button(tr("sign.clear"), self.pad.clear))
         lay.addLayout(row)
+        lay.addWidget(self.pad, 1)
         self.error = label(tr("sign.empty"), "error")
         self.error.hide()
         lay.addWidget(self.error)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
@@ -66,26 +66,46 @@ class FormScreen(Screen):
         self.fields.append(edit)
         return edit
 
-    def add_keypad(self, lay: QVBoxLayout, hideable: bool = True) -> Keypad:
+    def add_keypad(self, lay: QVBoxLayout, hideable: bool = True, inline: bool = False) -> Keypad:
+        """The keyboard at the bottom, shown while a field has focus; ``inline``: always there,
+        right under the fields in ``lay`` (the phone screen: a number pad and nothing else)."""
         self.keypad = Keypad(chinese=language() == "zh", hideable=hideable)
         self.keypad.hideRequested.connect(self.hide_keypad)
-        self.keypad.hide()  # until a field has focus
-        self.keys.addWidget(self.keypad)
+        if inline:
+            lay.addWidget(self.keypad)
+        else:
+            self.keypad.hide()  # until a field has focus
+            self.keys.addWidget(self.keypad)
         if self.fields:
             self.keypad.set_target(self.fields[0])
         return self.keypad
 
+    def leave(self) -> None:
+        """No field keeps focus: Qt would hand it to a field of the next screen (and so bring
+        that screen's keyboard up) when this one is hidden."""
+        for edit in getattr(self, "fields", []):
+            if edit.hasFocus():
+                edit.clearFocus()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
         if (
-            event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress)
+            kind in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress)
             and isinstance(watched, QLineEdit)
             and self.keypad is not None
         ):
             if self.keypad.target is not watched:
                 self.keypad.set_target(watched)
-            if not self.keypad.isVisible():
+            # a tap on the field, or the screen putting the cursor there, brings the keys up;
+            # focus Qt moves by itself (a widget hidden elsewhere) does not
+            moved = kind == QEvent.Type.FocusIn and event.reason() in (  # type: ignore[attr-defined]
+                Qt.FocusReason.TabFocusReason,
+                Qt.FocusReason.BacktabFocusReason,
+                Qt.FocusReason.ActiveWindowFocusReason,
+            )
+            if not moved:
                 self.keypad.show()
-            QTimer.singleShot(0, lambda w=watched: self.reveal(w))
+                QTimer.singleShot(0, lambda w=watched: self.reveal(w))
         return False
 
     def hide_keypad(self) -> None:
@@ -98,9 +118,9 @@ class FormScreen(Screen):
         """Scroll so ``widget`` (and a caption above it) shows above the keyboard."""
         if self.content is None or not widget.isVisible():
             return
-        layout = self.content.layout()
+        layout = self.layout()
         if layout is not None:
-            layout.activate()
+            layout.activate()  # the keyboard has just come up: the scrolled part is shorter
         self.scroll.ensureWidgetVisible(widget, 0, 72)
 
     def show_error(self, text: str) -> None:
@@ -116,7 +136,7 @@ class PermitScreen(FormScreen):
         visit = self.ctx.visit
         self.title(lay, "permit.title", "permit.subtitle")
         row = QHBoxLayout()
-        row.setSpacing(40)
+        row.setSpacing(24)
         left = QVBoxLayout()
         left.setSpacing(12)
         left.addWidget(label(tr("permit.type"), "fieldCaption"))
@@ -138,7 +158,7 @@ class PermitScreen(FormScreen):
         right.addWidget(picker)
         right.addWidget(self.error)
         right.addStretch(1)
-        row.addLayout(right, 2)
+        row.addLayout(right, 2 if self.room() >= 1600 else 3)  # day buttons need the width
         lay.addLayout(row, 1)
         self.footer(lay, on_next=self.done)
 
@@ -218,11 +238,11 @@ class PhoneScreen(FormScreen):
         edit.setObjectName("phoneField")
         edit.setMaximumWidth(640)
         edit.textChanged.connect(self.set_phone)
+        pad = self.add_keypad(lay, hideable=False, inline=True)
+        pad.setMaximumWidth(640)
         lay.addWidget(self.error)
         lay.addStretch(1)
         self.footer(lay, on_next=self.done)
-        pad = self.add_keypad(lay, hideable=False)
-        pad.setMaximumWidth(640)
 
     def set_phone(self, text: str) -> None:
         self.ctx.visit.phone = text

@@ -83,6 +83,10 @@ class PhotoScreen(FormScreen):
         self.bridge: Any = None
         self.scanner: ReceiptScanner | None = None
         self.photo: Any = None  # SpecPhoto under review
+        # the receipt as the camera last saw it: shown beside the number just read, dropped as
+        # soon as the screen is left (it is the applicant's document)
+        self.receipt: QPixmap | None = None
+        self._keep_receipt = False
 
     def enter(self) -> None:
         self.leave()
@@ -94,6 +98,9 @@ class PhotoScreen(FormScreen):
             QTimer.singleShot(0, self._start_scanner)
 
     def leave(self) -> None:
+        super().leave()
+        if not self._keep_receipt:
+            self.receipt = None
         if self.bridge is not None:
             bridge, self.bridge = self.bridge, None
             for sig in (
@@ -145,7 +152,10 @@ class PhotoScreen(FormScreen):
                 again = button(tr("photo.scan_again"), self.scan_again)
                 again.setProperty("choice", "scan_again")
                 side.addWidget(again, 0, Qt.AlignmentFlag.AlignLeft)
-                self.view.setText("✓")
+                if self.receipt is not None:
+                    self.view.setPixmap(self.receipt)
+                else:
+                    self.view.setText("✓")
             else:
                 self.guidance.setText(
                     tr("photo.starting" if self.mode == "camera" else "photo.scan_hint")
@@ -279,7 +289,8 @@ class PhotoScreen(FormScreen):
 
     def _on_scan_frame(self, frame: np.ndarray) -> None:
         if self.scanner is not None:
-            self.view.setPixmap(to_pixmap(frame, *self.view_size))
+            self.receipt = to_pixmap(frame, *self.view_size)
+            self.view.setPixmap(self.receipt)
 
     def _on_scanned(self, text: str) -> None:
         """The receipt's code was read: keep the number, stop the camera, show it."""
@@ -287,7 +298,11 @@ class PhotoScreen(FormScreen):
             return
         self.ctx.visit.photo_number, self.ctx.visit.photo_number_source = text, "scanned"
         self.ctx.visit.photo_jpeg = None
-        self.enter()  # stops the scanner; the screen now shows the number and "scan again"
+        self._keep_receipt = True
+        try:
+            self.enter()  # stops the scanner; the screen shows the number and "scan again"
+        finally:
+            self._keep_receipt = False
 
     def scan_again(self) -> None:
         visit = self.ctx.visit

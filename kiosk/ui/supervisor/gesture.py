@@ -15,6 +15,17 @@ from shiboken6 import isValid
 HOLD_MS = 5000
 CORNER_PX = 96
 KEYS = "Ctrl+Alt+Shift+S"
+WATCHED = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseMove,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+        QEvent.Type.TouchEnd,
+        QEvent.Type.TouchCancel,
+    }
+)
 
 
 class HiddenGesture(QObject):
@@ -44,9 +55,11 @@ class HiddenGesture(QObject):
         return self.window.mapFromGlobal(point.globalPosition().toPoint())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in WATCHED:  # first and cheap: this filter sees every event of the app
+            return False
         if not isValid(self.window) or not self.window.isVisible():
             return False  # the window is going away, or not shown
-        kind = event.type()
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
             pos = self._window_pos(event)
             if self.in_corner(pos):

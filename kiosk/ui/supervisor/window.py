@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import Config
+from kiosk.ui.activity import INPUT
 from kiosk.ui.supervisor.audit_page import AuditPage
 from kiosk.ui.supervisor.common import STYLE, SupervisorContext, button
 from kiosk.ui.supervisor.counter_page import CounterPage
@@ -35,16 +36,7 @@ from kiosk.ui.supervisor.sync_page import SyncPage
 from kiosk.ui.supervisor.texts import language, set_language, tr
 from kiosk.workflows import audit_trail, counter_tools, staff
 
-ACTIVITY = {
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseMove,
-    QEvent.Type.KeyPress,
-    QEvent.Type.Wheel,
-    QEvent.Type.TouchBegin,
-    QEvent.Type.TouchUpdate,
-    QEvent.Type.TouchEnd,
-    QEvent.Type.TabletPress,
-}
+ACTIVITY = INPUT  # the same inputs that keep an applicant's visit alive keep staff logged in
 PAGES: tuple[str, ...] = ("review", "counter", "devices", "sync", "settings", "audit", "staff")
 ADMIN_ONLY = {"staff"}
 SIDEBAR = 210  # px; leaves 1116 px for the screens on a 1366-px-wide counter display
