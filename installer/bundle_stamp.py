@@ -30,8 +30,9 @@ def fingerprint(repo: Path = REPO) -> str:
     for path in files:
         digest.update(str(path.relative_to(repo)).encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    # a set: with the repo on sys.path (pytest) our own egg-info is found a second time
     packages = sorted(
-        f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()
+        {f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()}
     )
     digest.update("\n".join(packages).encode())
     digest.update(sys.version.encode())
