@@ -7,7 +7,7 @@ from kiosk.selfcheck.files import cjk_fonts
 
 
 def check_qt(ctx: Context) -> list[CheckResult]:
-    """The shipped CJK font in Qt, and the platform plugins a kiosk session runs on."""
+    """The shipped CJK font in Qt, the platform plugins a kiosk session runs on, the UI's modules."""
     try:
         from kiosk.ui import qt_selfcheck
     except ImportError as exc:
@@ -17,5 +17,6 @@ def check_qt(ctx: Context) -> list[CheckResult]:
         for name, ok, detail in (
             qt_selfcheck.font_check(cjk_fonts()),
             qt_selfcheck.platform_check(),
+            qt_selfcheck.ui_check(),
         )
     ]

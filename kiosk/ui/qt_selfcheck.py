@@ -65,3 +65,24 @@ def platform_check() -> tuple[str, bool, str]:
             f"缺少 Qt 平台插件 / missing in {folder}: {', '.join(missing)}",
         )
     return "qt.platforms", True, f"Qt 平台插件齐全 / {', '.join(_platform_plugins())}"
+
+
+UI_MODULES = (
+    "PySide6.QtStateMachine",  # in Qt's Addons: a slimmed build can miss it
+    "kiosk.ui.app",
+    "kiosk.ui.window",
+    "kiosk.ui.supervisor.window",
+    "kiosk.ui.setup_wizard",
+)
+
+
+def ui_check() -> tuple[str, bool, str]:
+    """The touch UI itself loads: every other check can pass in a build that cannot start it."""
+    import importlib
+
+    try:
+        for name in UI_MODULES:
+            importlib.import_module(name)
+    except ImportError as exc:
+        return "ui", False, f"触摸界面无法加载 / the touch UI cannot load: {exc}"
+    return "ui", True, "触摸界面可加载 / the touch UI loads"

@@ -6,8 +6,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -55,7 +57,32 @@ def test_frozen_self_check_demo_is_green(bundle: Path, tmp_path: Path) -> None:
     assert report["ok"], json.dumps(failing, ensure_ascii=False, indent=1)
     assert done.returncode == 0
     names = {c["name"] for c in report["checks"]}
-    assert {"database", "fonts.pdf", "fonts.qt", "qt.platforms", "reader", "camera"} <= names
+    assert {"database", "fonts.pdf", "fonts.qt", "qt.platforms", "ui", "reader", "camera"} <= names
+
+
+@pytest.mark.slow
+def test_frozen_kiosk_shows_its_welcome_screen(bundle: Path, tmp_path: Path) -> None:
+    """The UI itself starts from the bundle (offscreen, demo) and reaches the welcome screen."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env.update(KIOSK_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    env.pop("PYTHONPATH", None)
+    log = tmp_path / "logs" / "kiosk.log"
+    proc = subprocess.Popen(
+        [str(bundle), "--demo"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if log.exists() and "screen welcome" in log.read_text(encoding="utf-8"):
+                break
+            time.sleep(0.05)
+        running = proc.poll() is None
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert running, err
+    assert "screen welcome" in log.read_text(encoding="utf-8")
+    assert proc.returncode in (0, -signal.SIGTERM)
 
 
 @pytest.mark.slow
