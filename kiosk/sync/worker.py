@@ -261,7 +261,11 @@ class SyncWorker:
                 _log.info("reconcile skipped: %s", exc)
 
     def _check_hub(self, client: HubClient) -> None:
-        """With an empty queue, ask the hub how it is (once per ``sync.idle_poll``): one small GET."""
+        """With an empty queue, ask the hub how it is (once per ``sync.idle_poll``): one small GET.
+        Items still waiting out a back-off say enough when they are retried: no extra request."""
+        with self.factory() as session:
+            if outbox.counts(session)["pending"]:
+                return
         try:
             client.hello()
         except Exception as exc:  # any failure means "not reachable now"; the detail is for staff
