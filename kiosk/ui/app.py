@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from kiosk import crash, logs, paths
@@ -212,6 +213,7 @@ def run(args: argparse.Namespace) -> int:
     )
     window = kiosk.window
     hook_crashes(window)
+    _stop_cleanly_on_sigterm(app)  # type: ignore[arg-type]
     if getattr(args, "windowed", False) or not bool(config["kiosk.fullscreen"]):
         window.show()
     else:
@@ -232,6 +234,15 @@ class CrashRelay(QObject):
 
     def __call__(self, _exc: BaseException) -> None:
         self.crashed.emit()
+
+
+def _stop_cleanly_on_sigterm(app: QApplication) -> None:
+    """``systemctl stop`` sends SIGTERM: leave the event loop so the reader, printing and sync stop
+    in order. Python runs signal handlers only between bytecodes, so a quiet timer wakes it."""
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
 
 
 def hook_crashes(window: KioskWindow) -> Callable[[], None]:
