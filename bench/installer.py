@@ -15,6 +15,7 @@ UI itself, ``kiosk --demo`` offscreen, timed from launch to the "screen welcome"
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import statistics
 import subprocess
@@ -28,9 +29,16 @@ sys.path.insert(0, str(REPO / "installer"))
 
 from bundle import DIST, ensure_bundle  # noqa: E402
 
+from kiosk.domain import idnumber  # noqa: E402
+
 COMMANDS = {
     "--help": ["--help"],
-    "rules id-number": ["rules", "id-number", "11010519491231002X", "--json"],
+    "rules id-number": [
+        "rules",
+        "id-number",
+        idnumber.make_number("430102", dt.date(1990, 5, 12), 284),  # made up, valid
+        "--json",
+    ],
     "self-check --demo": ["self-check", "--demo", "--json"],
 }
 

@@ -91,7 +91,7 @@ def sample_application(service: str = "renewal", *, today: dt.date | None = None
             Relative("李文博", "spouse", idnumber.make_number("430102", dt.date(1986, 11, 2), 171)),
             Relative("李思远", "child", idnumber.make_number("440305", dt.date(2015, 9, 8), 133)),
         ],
-        permit=Permit(type="standard", number="440305202300345678", expires=expires),
+        permit=Permit(type="standard", number="SZ20230345678", expires=expires),  # made up
         photo_number="SZ" + today.strftime("%y%m%d") + "A7K3Q9",
         photo_number_source="kiosk",
         photo_jpeg=photo_jpeg(),

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import paths
 from kiosk.config import Config
-from kiosk.domain import clock
+from kiosk.devices.idcard import samples
+from kiosk.domain import clock, idnumber
 from kiosk.ui.app import Kiosk, build
 from kiosk.ui.applicant import Applicant, Recorder, pump, route
 from kiosk.ui.card_source import DirectCardSource
@@ -33,7 +34,8 @@ def _nothing(_name: str) -> None:
 
 
 PHOTO_WAY = {"change": "scan", "correction": "type"}  # the other services use the camera
-RELATIVE = ("李小明", "11010519491231002X", "child")  # a made-up relative with a valid number
+# a made-up relative: a valid number built here, never a real person's
+RELATIVE = ("李小明", idnumber.make_number("430102", dt.date(2016, 3, 14), 131), "child")
 
 
 def journey(
@@ -190,9 +192,10 @@ def extras(a: Applicant, shoot: Any) -> None:
     go("next"), go("info"), pump(), shoot("info")
     go("cancel"), go("next"), go("eligibility"), go("next"), pump()
     a.tap(text_key="card.no_card"), pump(), shoot("eligibility.identity")
-    a.type("李晓红")
+    walk_in = samples.load("resident")  # the staff-assisted path types what the card would say
+    a.type(walk_in.name)
     a.focus_field(1)
-    a.type("430102199005122840")
+    a.type(walk_in.id_number)
     a.next(), pump(), shoot("eligibility.condition")
     a.next(), pump(), shoot("eligibility.eligible")
     go("back"), a.tap(choice="none"), a.next(), pump(), shoot("eligibility.not_eligible")

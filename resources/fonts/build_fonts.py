@@ -1,6 +1,8 @@
-"""Rebuild the two fonts the documents embed, from the Debian font packages (run once, by hand).
+"""Build the two fonts the documents and the UI use, from the Debian font packages.
 
-Needs ``pip install fonttools`` and the Debian packages fonts-wqy-zenhei and fonts-noto-cjk:
+``scripts/setup`` runs it when the files are missing (they are not kept in git: 12 MB); the
+PyInstaller bundle ships what it made. Needs fonttools (in the test extra) and the Debian packages
+fonts-wqy-zenhei and fonts-noto-cjk:
 
     .venv/bin/python resources/fonts/build_fonts.py
 
