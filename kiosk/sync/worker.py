@@ -269,8 +269,9 @@ class SyncWorker:
         try:
             client.hello()
         except Exception as exc:  # any failure means "not reachable now"; the detail is for staff
+            if self.online is not False:  # once per outage, not a status-file write every poll
+                self._record_error(type(exc).__name__)
             self._set_online(False)
-            self._record_error(type(exc).__name__)
         else:
             self._set_online(True)
 

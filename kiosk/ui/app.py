@@ -105,8 +105,9 @@ def build(
     window.service_check = lambda: None if takes_applicants(config) else "not_enrolled"
     cards.start()
     window.start()
-    if not takes_applicants(config):
-        window.out_of_service("not_enrolled")
+    reason = window.service_check()
+    if reason is not None:
+        window.out_of_service(reason)
     return kiosk
 
 
@@ -134,12 +135,13 @@ def _start_sync(kiosk: Kiosk, config: Config, demo: bool, sync: bool) -> None:
     kiosk.sync_worker.start()
 
 
-def attach_supervisor(kiosk: Kiosk, config: Config, demo: bool) -> Any:
-    """Supervisor mode behind the hidden gesture, with its hooks into this kiosk."""
+def attach_supervisor(kiosk: Kiosk) -> Any:
+    """Supervisor mode behind the hidden gesture, with its hooks into this kiosk (and its
+    effective config: in demo mode the printers are the folder printer whatever the file says)."""
     from kiosk.ui.supervisor.window import SupervisorArea
     from kiosk.ui.supervisor_hooks import hooks_for
 
-    window = kiosk.window
+    window, config, demo = kiosk.window, kiosk.ctx.config, kiosk.ctx.demo
 
     def leave(kind: str) -> None:
         kiosk.after_exit = kind
@@ -204,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
         large_text=True if getattr(args, "large_text", False) else None,
         sync=True,
     )
-    attach_supervisor(kiosk, config, demo)
+    attach_supervisor(kiosk)
     _log.info(
         "kiosk started (%s, point %s, kiosk %s)",
         "demo" if demo else "service",

@@ -17,6 +17,7 @@ from kiosk import logs
 from kiosk.devices.idcard import status
 from kiosk.domain.identity import IdentityCard
 from kiosk.domain.messages import Message
+from kiosk.ui.texts import tr
 
 _log = logs.get("kiosk.ui")
 
@@ -78,7 +79,15 @@ class ReaderCardSource(CardSource):
         from kiosk.devices.idcard.qt_bridge import ReaderBridge
 
         port = str(self.config["reader.port"])
-        if self.simulate or not port:
+        if not self.simulate and not port:
+            # a kiosk in service never falls back to the simulator: staff see this on the
+            # devices screen and in the self-check, and set reader.port
+            _log.warning("no reader port configured: the card reader is not started")
+            self.readerProblem.emit(
+                Message("no_port", tr("reader.no_port", "zh"), tr("reader.no_port", "en"))
+            )
+            return
+        if self.simulate:
             from kiosk.devices.idcard.simulator import SimulatedReader
 
             self.simulator = SimulatedReader().start()

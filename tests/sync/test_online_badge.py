@@ -21,7 +21,7 @@ def test_badge_follows_the_hub_and_nothing_waits_for_it(
     qtbot, hub: HubProcess, enrolled: enrolment.Enrolment, fast_sync: Config
 ) -> None:
     kiosk = build(fast_sync, demo=False, cards=DirectCardSource(), sync=True)
-    attach_supervisor(kiosk, fast_sync, demo=False)
+    attach_supervisor(kiosk)
     qtbot.addWidget(kiosk.window)
     kiosk.window.show()
     badge = kiosk.window.sync_badge

@@ -33,7 +33,7 @@ def running(qtbot) -> Any:
     def make(demo: bool = True, **values: object) -> Kiosk:
         config = Config.load().with_values(**values)
         kiosk = build(config, demo=demo, cards=DirectCardSource())
-        attach_supervisor(kiosk, config, demo)
+        attach_supervisor(kiosk)
         kiosk.window.resize(1280, 860)
         qtbot.addWidget(kiosk.window)
         kiosk.window.show()
@@ -196,3 +196,15 @@ def test_printer_probes_and_reprints_go_through_the_print_queue(qtbot, running) 
     with kiosk.ctx.factory() as session:
         jobs = session.execute(select(PrintJob.document, PrintJob.state)).all()
     assert sorted(jobs) == [("form", "printed"), ("test_page", "printed"), ("test_page", "printed")]
+
+
+def test_a_kiosk_in_service_never_falls_back_to_the_simulated_reader() -> None:
+    cards = ReaderCardSource(Config.load(), simulate=False)  # no reader.port set
+    problems: list[Any] = []
+    cards.readerProblem.connect(problems.append)
+    cards.start()
+    try:
+        assert cards.simulator is None and cards.driver is None
+        assert [p.code for p in problems] == ["no_port"] and "端口" in problems[0].zh
+    finally:
+        cards.stop()
