@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +154,6 @@ class PrinterProbe:
     key: str  # printer_form | printer_receipt
     queue: Any
     config: Config
-    _done: threading.Event = field(default_factory=threading.Event)
 
     @property
     def spec(self) -> str:
@@ -221,7 +220,7 @@ def make_print_document(
 
         with factory() as session:
             row = review_rules.get_row(session, application_id)
-            app = review_rules._application(row)
+            app = review_rules.stored_application(row)
             status, staff_id, decided = row.status, row.decided_by, row.updated_at
         if app is None:
             return _said("error", "hook.print.purged")

@@ -144,7 +144,8 @@ def find(session: Session, text: str, today: dt.date | None = None) -> list[Summ
     return [_summary(r) for r in session.execute(_ordered(query).limit(LIST_LIMIT)).scalars()]
 
 
-def _application(row: ApplicationRow) -> Application | None:
+def stored_application(row: ApplicationRow) -> Application | None:
+    """The application as submitted, or None once its plaintext was purged after the hub's ack."""
     if not row.form or not row.applicant_name:
         return None
     data = dict(row.form)
@@ -177,7 +178,7 @@ def open_detail(session: Session, actor: str, application_id: int, record: bool 
         audit.append(session, actor, "review.open", subject=row.application_number)
     return Detail(
         summary=_summary(row),
-        application=_application(row),
+        application=stored_application(row),
         id_number=row.id_number,
         phone_masked=mask_phone(row.phone),
         photo_jpeg=row.photo,
