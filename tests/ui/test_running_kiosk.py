@@ -4,13 +4,14 @@ the out-of-service page, recovery after an uncaught error, and supervisor hooks 
 from __future__ import annotations
 
 import random
+import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, Qt
 from sqlalchemy import select
 
 from kiosk import crash
@@ -23,7 +24,6 @@ from kiosk.ui.app import EXIT_LEAVE_KIOSK, Kiosk, attach_supervisor, build, hook
 from kiosk.ui.card_source import DirectCardSource, ReaderCardSource
 from kiosk.ui.supervisor.pinpad import PinPad
 from kiosk.ui.supervisor_hooks import CameraProbe, PrinterProbe, ReaderProbe
-from kiosk.workflows import staff
 
 
 @pytest.fixture
@@ -77,22 +77,40 @@ def test_holding_the_top_left_corner_opens_the_pin_pad_even_over_a_label(qtbot, 
     assert window.root.currentWidget() is window.applicant and window.state == "welcome"
 
 
-def test_staff_exit_ends_the_program_with_status_10(qtbot, running) -> None:
-    kiosk = running()
-    factory = kiosk.ctx.factory
-    with factory.begin() as session:
-        staff.add_first_admin(session, "admin", "管理员", "246810")
-    with factory.begin() as session:
-        result = staff.authenticate(session, "admin", "246810", 15)
-    assert result.account is not None
-    kiosk.window.supervisorRequested.emit()
-    kiosk.supervisor._logged_in(result.account)
-    app = QApplication.instance()
-    QTimer.singleShot(0, lambda: kiosk.supervisor.leave("exit"))
-    QTimer.singleShot(10000, lambda: app.exit(99))  # a safety net, never the answer
-    assert app.exec() == EXIT_LEAVE_KIOSK
-    assert kiosk.after_exit == "exit"
-    with factory() as session:
+STAFF_EXIT = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from kiosk.config import Config
+from kiosk.ui.app import attach_supervisor, build
+from kiosk.ui.card_source import DirectCardSource
+from kiosk.workflows import staff
+
+app = QApplication([])
+kiosk = build(Config.load(), demo=True, cards=DirectCardSource())
+area = attach_supervisor(kiosk)
+with kiosk.ctx.factory.begin() as session:
+    staff.add_first_admin(session, "admin", "管理员", "246810")
+with kiosk.ctx.factory.begin() as session:
+    account = staff.authenticate(session, "admin", "246810", 15).account
+kiosk.window.supervisorRequested.emit()
+area._logged_in(account)
+QTimer.singleShot(0, lambda: area.leave("exit"))
+QTimer.singleShot(20000, lambda: app.exit(99))  # a safety net, never the answer
+code = app.exec()
+kiosk.stop()
+sys.exit(code if kiosk.after_exit == "exit" else 98)
+"""
+
+
+def test_staff_exit_ends_the_program_with_status_10(kiosk_home: Path) -> None:
+    """In its own process: running the app's main loop to its end is not something to do to
+    the test process's one QApplication."""
+    done = subprocess.run(
+        [sys.executable, "-c", STAFF_EXIT], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == EXIT_LEAVE_KIOSK, done.stderr
+    with open_database()() as session:
         actions = session.execute(select(AuditEvent.action)).scalars().all()
     assert "kiosk.exit" in actions
 
