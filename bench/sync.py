@@ -34,7 +34,18 @@ def main() -> None:
         port = s.getsockname()[1]
     env = dict(os.environ)
     hub = subprocess.Popen(
-        [sys.executable, "-m", "kiosk_hub", "serve", "--db", db_url, "--port", str(port)], env=env
+        [
+            sys.executable,
+            "-m",
+            "kiosk_hub",
+            "serve",
+            "--db",
+            db_url,
+            "--port",
+            str(port),
+            "--allow-plain-http",
+        ],
+        env=env,
     )
     try:
         _run(args.count, db_url, port, env)
@@ -45,10 +56,11 @@ def main() -> None:
 
 def _run(count: int, db_url: str, port: int, env: dict[str, str]) -> None:
     from kiosk.config import Config
+    from kiosk.domain.rules import office_rulebook
+    from kiosk.services.submit import submit_application
     from kiosk.storage.db import open_database
     from kiosk.sync import enrolment
     from kiosk.sync.demo_applications import made_up_application, sample_photo
-    from kiosk.sync.submission import submit_application
     from kiosk.sync.worker import SyncWorker, status
 
     for _ in range(200):
@@ -78,17 +90,20 @@ def _run(count: int, db_url: str, port: int, env: dict[str, str]) -> None:
         ).stdout
     )["code"]
     config = Config.load()
-    enrolment.enrol(f"http://127.0.0.1:{port}", code, config)
+    enrolment.enrol(f"http://127.0.0.1:{port}", code, config, allow_plain_http=True)  # loopback
     factory = open_database()
     photo = _photo_about_30kb(sample_photo())
     rng = random.Random(1)
     started = time.perf_counter()
+    rules, enrolled = office_rulebook(), enrolment.load()
     for _ in range(count):
-        submit_application(factory, made_up_application(rng, photo=photo), config)
+        submit_application(
+            factory, made_up_application(rng, photo=photo), config, rules=rules, enrolled=enrolled
+        )
     submit_s = time.perf_counter() - started
 
     stalls: list[float] = []
-    worker = SyncWorker(factory, config)
+    worker = SyncWorker(factory, config, enrolled=enrolment.load)
     done = threading.Event()
 
     def drain() -> None:
@@ -104,7 +119,7 @@ def _run(count: int, db_url: str, port: int, env: dict[str, str]) -> None:
         stalls.append(now - last - 0.01)
         last = now
     drain_s = time.perf_counter() - started
-    left = status(factory)["pending"]
+    left = status(factory, enrolment.load())["pending"]
     print(f"photo size: {len(photo) / 1024:.1f} KB, hub db: {db_url.split(':')[0]}")
     print(f"submit: {count} applications in {submit_s:.2f} s ({count / submit_s:.0f}/s)")
     print(

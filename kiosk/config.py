@@ -7,6 +7,7 @@ naming the key, so an administrator can fix it.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import tomllib
@@ -48,6 +49,13 @@ def _kiosk_id(v: str) -> bool:
     return re.fullmatch(r"[A-Z0-9]{1,8}", v) is not None
 
 
+def _backup_key(v: str) -> bool:
+    try:
+        return v == "" or len(base64.b64decode(v, validate=True)) == 32
+    except ValueError:
+        return False
+
+
 def _regex(v: str) -> bool:
     try:
         re.compile(v)
@@ -69,7 +77,23 @@ SCHEMA: tuple[Setting, ...] = (
         "1-8 of A-Z 0-9",
     ),
     Setting(
+        "kiosk.queue_letter",
+        str,
+        "A",
+        "Letter of this kiosk's queue numbers (A012); give each kiosk at a point its own",
+        lambda v: re.fullmatch(r"[A-Z]", v) is not None,
+        "one of A-Z",
+    ),
+    Setting(
         "kiosk.language", str, "zh", "Default language of the welcome screen", _lang, "zh or en"
+    ),
+    Setting(
+        "voice.chinese",
+        str,
+        "mandarin",
+        "Chinese prompts spoken in Mandarin, or in Cantonese (espeak-ng's yue voice)",
+        lambda v: v in ("mandarin", "cantonese"),
+        "mandarin or cantonese",
     ),
     Setting("kiosk.large_text", bool, False, "Start in large-text mode"),
     Setting("kiosk.fullscreen", bool, True, "Run full screen"),
@@ -209,6 +233,24 @@ SCHEMA: tuple[Setting, ...] = (
         "",
         "When the first-run setup wizard finished (ISO time; empty: show it on next start)",
     ),
+    Setting(
+        "backup.public_key",
+        str,
+        "",
+        "The office's backup key, public half (base64); its private half stays off the kiosk",
+        _backup_key,
+        "44 characters of base64 (kiosk backup key new)",
+    ),
+    Setting(
+        "backup.key_file",
+        str,
+        "",
+        "Where the private backup key was written (named in backup output; demo: in the data folder)",
+    ),
+    Setting(
+        "backup.folder", str, "", "Folder for the daily backup (USB drive or network share)"
+    ),
+    Setting("backup.keep", int, 14, "How many daily backups to keep in that folder", _positive),
 )
 _BY_KEY = {s.key: s for s in SCHEMA}
 

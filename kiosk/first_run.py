@@ -1,13 +1,14 @@
 """First-run setup without Qt: is it needed, what devices are there, and saving the answers.
 
 The wizard (``kiosk.ui.setup_wizard``) asks; this module detects devices and applies the answers:
-the administrator account (through ``kiosk.workflows.staff``), enrolment with the hub (through
+the administrator account (through ``kiosk.services.staff``), enrolment with the hub (through
 ``kiosk.sync.enrolment``) and ``config.toml`` (through ``kiosk.config.save``, keeping what the file
 already had). Demo mode and every CLI subcommand never look at it.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import shutil
 import subprocess
@@ -92,6 +93,8 @@ class SetupAnswers:
     camera_source: str = "0"
     printer_form: str = "folder"
     printer_receipt: str = "folder"
+    backup_key: str = ""  # the office's public backup key, or its .pub file on the key drive
+    backup_folder: str = ""
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -102,7 +105,20 @@ class SetupAnswers:
             "camera.source": self.camera_source.strip(),
             "printer.form": self.printer_form.strip(),
             "printer.receipt": self.printer_receipt.strip(),
+            **self.backup_settings(),
         }
+
+    def backup_settings(self) -> dict[str, Any]:
+        """The daily backup's settings, when the wizard was given them (else left as they are)."""
+        values: dict[str, Any] = {}
+        if self.backup_key.strip():
+            from kiosk.services.backup import public_key_from
+
+            raw = public_key_from(self.backup_key)
+            values["backup.public_key"] = base64.b64encode(raw).decode("ascii")
+        if self.backup_folder.strip():
+            values["backup.folder"] = self.backup_folder.strip()
+        return values
 
 
 def check_settings(answers: SetupAnswers) -> None:
@@ -113,8 +129,8 @@ def check_settings(answers: SetupAnswers) -> None:
 
 
 def needs_admin() -> bool:
+    from kiosk.services import staff
     from kiosk.storage.db import open_database
-    from kiosk.workflows import staff
 
     with open_database()() as session:
         return staff.needs_first_admin(session)
@@ -122,8 +138,8 @@ def needs_admin() -> bool:
 
 def create_admin(answers: SetupAnswers) -> None:
     """The first administrator (raises ``StaffError`` with a bilingual message when refused)."""
+    from kiosk.services import staff
     from kiosk.storage.db import open_database
-    from kiosk.workflows import staff
 
     with open_database()() as session, session.begin():
         staff.add_first_admin(

@@ -1,7 +1,9 @@
 """Named per-subsystem loggers writing to a rotating file, with personal data masked.
 
-Every record passes a redaction filter: anything shaped like an ID number is masked, and so is
-every value registered as sensitive for the current visit (the applicant's name, phone...), so a
+Every record passes a redaction filter: anything shaped like an ID number, a 14-digit permit
+number or a phone number (ASCII or full-width digits, with +86, spaces or dashes, even glued to
+letters) is masked, and so is every value registered for the current visit (the UI registers the
+card's name, ID number and address and the phone typed, and forgets them at the wipe), so a
 careless ``log.info(card)`` still cannot leak it.
 """
 
@@ -27,9 +29,28 @@ SUBSYSTEMS = (
     "kiosk.audit",
 )
 
-# 18-char ID numbers (also inside longer digit runs), 15-digit old ones and HK/Macau/Taiwan J-card numbers
-_ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8,11})(\d{3}[\dXx]|\d)(?![0-9A-Za-z])")
-_PHONE_PATTERN = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# Matching runs on a copy with full-width digits, letters and signs made ASCII (same length, so
+# the spans fit the original). Python's \d also matches other scripts' digits: use [0-9].
+_HALF_WIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "Ｘ": "X",
+        "ｘ": "x",
+        "＋": "+",
+        "－": "-",
+        "　": " ",
+    }
+)
+# ID numbers (18 with a check X, old 15-digit ones), 14-digit permit numbers and any longer digit
+# run, even glued to letters ("ID11010519491231002Xok"): keep 4 digits at each end.
+_LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx]|(?<![0-9])[0-9]{14,}")
+# mobiles, with or without +86 / 0086, spaces or dashes: keep the first 3 and last 4 digits
+_PHONE = re.compile(
+    r"(?<![0-9])(?P<prefix>(?:\+|00)86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){4}(?:[ -]?[0-9]){4}(?![0-9])"
+)
+# landlines with an area code: 0755-8888 1234, (0755) 88881234
+_LANDLINE = re.compile(r"(?<![0-9])\(?0[0-9]{2,3}\)?[ -][0-9]{3,4}[ -]?[0-9]{4}(?![0-9])")
+_MIN_REGISTERED = 2  # a one-character "value" would mask that character everywhere
 
 _sensitive: set[str] = set()
 _sensitive_lock = threading.Lock()
@@ -38,7 +59,11 @@ _sensitive_lock = threading.Lock()
 def register_sensitive(*values: str | None) -> None:
     """Mask these exact strings in every later log line (until :func:`forget_sensitive`)."""
     with _sensitive_lock:
-        _sensitive.update(v for v in values if v and len(v.strip()) >= 1)
+        for value in values:
+            if value and len(value.strip()) >= _MIN_REGISTERED:
+                _sensitive.add(value.strip())
+                ascii_form = value.strip().translate(_HALF_WIDTH)
+                _sensitive.add(ascii_form)
 
 
 def forget_sensitive() -> None:
@@ -52,16 +77,30 @@ def mask_value(value: str) -> str:
     return value[0] + "*" * (len(value) - 1)
 
 
+def _mask_digits(text: str, keep_first: int, keep_last: int) -> str:
+    """Star every digit of ``text`` except the first and last few; separators stay."""
+    positions = [i for i, ch in enumerate(text.translate(_HALF_WIDTH)) if ch in "0123456789Xx"]
+    hidden = set(positions[keep_first : len(positions) - keep_last])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
+
+
 def redact(text: str) -> str:
-    """Mask ID numbers, mobile numbers and registered personal values in ``text``."""
-    text = _ID_PATTERN.sub(
-        lambda m: m.group(1)[:4] + "*" * (len(m.group(0)) - 8) + m.group(0)[-4:], text
-    )
-    text = _PHONE_PATTERN.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    """Mask ID and permit numbers, phone numbers and registered personal values in ``text``."""
     with _sensitive_lock:
         values = sorted(_sensitive, key=len, reverse=True)
     for value in values:
         text = text.replace(value, mask_value(value))
+    plain = text.translate(_HALF_WIDTH)
+    spans: list[tuple[int, int, int, int]] = []
+    for pattern, keep_first, keep_last in ((_PHONE, 3, 4), (_LONG_NUMBER, 4, 4), (_LANDLINE, 4, 2)):
+        for match in pattern.finditer(plain):
+            if any(a < match.end() and match.start() < b for a, b, _, _ in spans):
+                continue
+            prefix = match.groupdict().get("prefix") or ""
+            first = keep_first + sum(ch.isdigit() for ch in prefix)  # +86 stays readable
+            spans.append((match.start(), match.end(), first, keep_last))
+    for start, end, first, last in sorted(spans, reverse=True):
+        text = text[:start] + _mask_digits(text[start:end], first, last) + text[end:]
     return text
 
 
@@ -105,6 +144,21 @@ def setup(log_dir: Path | None = None, level: int = logging.INFO, to_stderr: boo
     root.setLevel(level)
     _configured = log_file
     return log_file
+
+
+def setup_stderr(level: int = logging.INFO) -> None:
+    """Only standard error (the journal under systemd): when the data folder takes no log file."""
+    global _configured
+    root = logging.getLogger("kiosk")
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    err = logging.StreamHandler()
+    err.addFilter(RedactingFilter())
+    err.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(err)
+    root.setLevel(level)
+    _configured = None
 
 
 def get(name: str) -> logging.Logger:

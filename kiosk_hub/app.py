@@ -1,161 +1,263 @@
 """The hub's HTTP API (FastAPI). Every answer carries ``X-Hub-Time`` so kiosks can correct their
-clocks; every call except enrolment is signed by the kiosk (see kiosk.sync.signing)."""
+clocks; every call except enrolment is signed by the kiosk (see :mod:`kiosk_protocol.signing`),
+and the hub signs its answer to every call whose signature it verified.
+
+What is checked before a byte of the body is read: the signature headers are present and well
+formed, the timestamp is a finite number inside the freshness window, the kiosk is enrolled, and
+the declared length is under the cap. The body is then read in chunks and refused (413) the moment
+it passes the cap, so an unsigned or oversized upload costs the hub no memory. Malformed JSON,
+wrong types and damaged envelopes are 4xx answers (422), never a 500.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import random
+import os
+import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import update
 
-from kiosk.sync import crypto, signing
 from kiosk_hub import store
-from kiosk_hub.models import EnrolmentCode, Kiosk, Nonce, utcnow
+from kiosk_hub.fleet import VERSION_HEADER, clean_version
+from kiosk_hub.models import EnrolmentCode, Kiosk, utcnow
+from kiosk_protocol import signing
+from kiosk_protocol.sealing import b64
 
-
-def _error(status: int, error: str, reason: str) -> JSONResponse:
-    return JSONResponse({"error": error, "reason": reason}, status_code=status)
+ENROL_MAX_BYTES = 4096
+HELLO_MAX_BYTES = 1024
+_KIOSK_ID = re.compile(r"[A-Z0-9]{1,8}")
+_HEX = re.compile(r"[0-9a-f]{64}")
+_NONCE = re.compile(r"[0-9A-Za-z_-]{8,64}")
 
 
 class Refused(Exception):
-    def __init__(self, response: JSONResponse):
-        self.response = response
+    """Answer with an error now; ``permanent`` tells the kiosk that sending again cannot help."""
+
+    def __init__(self, status: int, error: str, reason: str, *, permanent: bool = False):
+        super().__init__(reason)
+        self.status, self.error, self.reason, self.permanent = status, error, reason, permanent
+
+    def response(self) -> JSONResponse:
+        body = store.refusal(self.error, self.reason, permanent=self.permanent)
+        return JSONResponse(body, status_code=self.status)
 
 
-def _authenticate(
-    hub: store.Hub, method: str, path: str, headers: Any, body: bytes
-) -> tuple[str, str, float]:
-    """The signing kiosk's id, the request nonce and the kiosk's clock skew, or :class:`Refused`.
-    Read-only: the nonce is recorded in the request's own write transaction."""
+@dataclass(frozen=True)
+class Caller:
+    """A request's signature headers, checked for shape and freshness, and its kiosk's secret."""
+
+    kiosk_id: str
+    stamp: str
+    nonce: str
+    signature: str
+    skew: float
+    secret: bytes
+    version: str | None
+
+    def claim(self) -> store.Claim:
+        seen: dict[str, Any] = {"last_seen": utcnow(), "last_skew_seconds": round(self.skew, 3)}
+        if self.version is not None:  # the release the kiosk runs, for the fleet view
+            seen["version"] = self.version
+        return store.Claim(self.kiosk_id, self.nonce, seen)
+
+
+@dataclass(frozen=True)
+class Headers:
+    kiosk_id: str
+    stamp: str
+    nonce: str
+    signature: str
+    skew: float
+
+
+def check_headers(request: Request) -> Headers:
+    """Everything decided from the headers alone, before any database or body."""
+    headers = request.headers
     kiosk_id = headers.get(signing.HEADER_KIOSK, "")
     stamp = headers.get(signing.HEADER_TIME, "")
     nonce = headers.get(signing.HEADER_NONCE, "")
     signature = headers.get(signing.HEADER_SIGNATURE, "")
-    if not (kiosk_id and stamp and nonce and signature) or len(nonce) > 64:
-        raise Refused(_error(401, "unsigned", "request is not signed"))
-    try:
-        skew = float(stamp) - time.time()
-    except ValueError:
-        raise Refused(_error(401, "unsigned", "bad timestamp")) from None
+    if not (
+        _KIOSK_ID.fullmatch(kiosk_id) and _NONCE.fullmatch(nonce) and _HEX.fullmatch(signature)
+    ):
+        raise Refused(401, "unsigned", "request is not signed")
+    moment = signing.parse_time(stamp)
+    if moment is None:
+        raise Refused(401, "unsigned", "bad timestamp (not a finite number)")
+    skew = moment - time.time()
     if abs(skew) > signing.MAX_SKEW_SECONDS:
-        raise Refused(_error(401, "stale", "timestamp too far from hub time; see X-Hub-Time"))
-    with hub.factory.begin() as session:
-        kiosk = session.get(Kiosk, kiosk_id)
-        if kiosk is None or kiosk.secret is None:
-            raise Refused(_error(401, "unknown_kiosk", "this kiosk is not enrolled here"))
-        if not signing.verify(kiosk.secret, signature, method, path, stamp, nonce, body):
-            raise Refused(_error(401, "bad_signature", "signature does not match"))
-        if kiosk.revoked_at is not None:
-            raise Refused(_error(403, "revoked", "this kiosk has been revoked"))
-        seen = session.execute(
-            select(Nonce.id).where(Nonce.kiosk_id == kiosk_id, Nonce.nonce == nonce)
-        ).first()
-        if seen is not None:
-            raise Refused(_error(401, "replayed", "this request was already received"))
-        if random.random() < 0.01:  # keep the nonce table to the freshness window
-            cutoff = utcnow() - dt.timedelta(seconds=4 * signing.MAX_SKEW_SECONDS)
-            session.execute(delete(Nonce).where(Nonce.at < cutoff))
-    return kiosk_id, nonce, skew
+        raise Refused(401, "stale", "timestamp too far from hub time; see X-Hub-Time")
+    return Headers(kiosk_id, stamp, nonce, signature, skew)
 
 
-def _record_nonce(kiosk_id: str, nonce: str, skew: float) -> Callable[[Session], None]:
-    def record(session: Session) -> None:
-        session.add(Nonce(kiosk_id=kiosk_id, nonce=nonce))
-        session.execute(
-            update(Kiosk)
-            .where(Kiosk.kiosk_id == kiosk_id)
-            .values(last_seen=utcnow(), last_skew_seconds=round(skew, 3))
-        )
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to pass ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise Refused(400, "bad_length", "Content-Length is not a number")
+        if int(declared) > limit:
+            raise Refused(413, "too_large", f"body over {limit} bytes", permanent=True)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise Refused(413, "too_large", f"body over {limit} bytes", permanent=True)
+    return bytes(body)
 
-    return record
+
+async def in_claim(hub: store.Hub, caller: Caller, work: Any = None) -> Any:
+    """``work(session)`` in the transaction that records the request's nonce."""
+    try:
+        return await run_in_threadpool(store.in_claim, hub, caller.claim(), work)
+    except store.Refusal as exc:
+        raise Refused(exc.status, exc.error, exc.reason) from None
 
 
-def create_app(hub: store.Hub) -> FastAPI:
+def signed_answer(caller: Caller, data: dict[str, Any], status: int = 200) -> JSONResponse:
+    response = JSONResponse(data, status_code=status)
+    response.headers[signing.HEADER_HUB_SIGNATURE] = signing.sign_answer(
+        caller.secret, caller.nonce, status, bytes(response.body)
+    )
+    return response
+
+
+class HubTime:
+    """ASGI middleware: ``X-Hub-Time`` on every answer (no body buffering, unlike
+    ``BaseHTTPMiddleware``)."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_time(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-hub-time", f"{time.time():.3f}".encode("ascii")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_time)
+
+
+def create_app(hub: store.Hub, *, allow_plain_http: bool = False) -> FastAPI:
     app = FastAPI(title="kiosk-hub", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(HubTime)
 
-    @app.middleware("http")
-    async def hub_time(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers[signing.HEADER_HUB_TIME] = f"{time.time():.3f}"
-        return response
-
-    async def signed(request: Request) -> tuple[Callable[[Session], None], str, bytes]:
-        body = await request.body()
-        kiosk_id, nonce, skew = await run_in_threadpool(
-            _authenticate, hub, request.method, request.url.path, request.headers, body
+    async def signed(request: Request, limit: int) -> tuple[Caller, bytes]:
+        head = check_headers(request)
+        secret = hub.secrets.get(head.kiosk_id) or await run_in_threadpool(
+            store.kiosk_secret, hub, head.kiosk_id
         )
-        return _record_nonce(kiosk_id, nonce, skew), kiosk_id, body
+        if secret is None:
+            raise Refused(401, "unknown_kiosk", "this kiosk is not enrolled here")
+        body = await read_body(request, limit)
+        method, path = request.method, request.url.path
+        if not signing.verify(secret, head.signature, method, path, head.stamp, head.nonce, body):
+            # re-enrolled since this process read the secret? read it once more
+            secret = await run_in_threadpool(store.kiosk_secret, hub, head.kiosk_id, fresh=True)
+            if secret is None or not signing.verify(
+                secret, head.signature, method, path, head.stamp, head.nonce, body
+            ):
+                raise Refused(401, "bad_signature", "signature does not match")
+        version = clean_version(request.headers.get(VERSION_HEADER))
+        caller = Caller(
+            head.kiosk_id, head.stamp, head.nonce, head.signature, head.skew, secret, version
+        )
+        return caller, body
 
     @app.exception_handler(Refused)
     async def refused(_request: Request, exc: Refused) -> JSONResponse:
-        return exc.response
+        return exc.response()
 
     @app.post("/v1/enrol")
     async def enrol(request: Request) -> JSONResponse:
-        data = await request.json()
-        code = str(data.get("code", "")).strip()
-        return await run_in_threadpool(_redeem, hub, code)
+        if request.url.scheme != "https" and not allow_plain_http:
+            raise Refused(
+                403,
+                "plain_http",
+                "enrolment over plain HTTP is refused: the hub needs --tls-cert "
+                "(or, for tests and demos, --allow-plain-http on both sides)",
+                permanent=True,
+            )
+        data = _json_object(await read_body(request, ENROL_MAX_BYTES))
+        code = data.get("code")
+        if not isinstance(code, str) or len(code) > 64:
+            raise Refused(422, "bad_request", "'code' must be text", permanent=True)
+        return await run_in_threadpool(_redeem, hub, code.strip())
 
     @app.get("/v1/hello")
     async def hello(request: Request) -> JSONResponse:
-        record, kiosk_id, _ = await signed(request)
-        await run_in_threadpool(_in_transaction, hub, record)
-        return JSONResponse({"kiosk_id": kiosk_id, "hub_key_id": hub.key_id})
+        caller, _ = await signed(request, HELLO_MAX_BYTES)
+        await in_claim(hub, caller)
+        return signed_answer(caller, {"kiosk_id": caller.kiosk_id, "hub_key_id": hub.key_id})
 
     @app.put("/v1/items/{item_uuid}")
     async def put_item(item_uuid: str, request: Request) -> JSONResponse:
-        record, kiosk_id, body = await signed(request)
+        caller, body = await signed(request, hub.max_item_bytes)
         content_hash = request.headers.get("X-Content-Hash", "")
-        outcome = await run_in_threadpool(
-            store.ingest,
-            hub,
-            kiosk_id,
-            item_uuid,
-            content_hash,
-            body,
-            via="network",
-            before_commit=record,
-        )
-        return JSONResponse(outcome.body, status_code=outcome.status)
+        try:
+            outcome = await run_in_threadpool(
+                lambda: store.ingest(
+                    hub,
+                    caller.kiosk_id,
+                    item_uuid,
+                    content_hash,
+                    body,
+                    via="network",
+                    claim=caller.claim(),
+                )
+            )
+        except store.Refusal as exc:
+            raise Refused(exc.status, exc.error, exc.reason) from None
+        return signed_answer(caller, outcome.body, outcome.status)
 
     @app.post("/v1/reconcile")
     async def reconcile(request: Request) -> JSONResponse:
-        record, kiosk_id, body = await signed(request)
-        claimed: dict[str, str] = json.loads(body)["items"]
-        held = await run_in_threadpool(_held, hub, kiosk_id, record)
-        return JSONResponse(
+        caller, body = await signed(request, hub.max_item_bytes)
+        claimed = _json_object(body).get("items")
+        if not isinstance(claimed, dict) or not all(
+            isinstance(u, str) and isinstance(h, str) for u, h in claimed.items()
+        ):
+            return signed_answer(
+                caller,
+                store.refusal("bad_request", "'items' must map uuids to hashes", permanent=True),
+                422,
+            )
+        held = await in_claim(hub, caller, lambda session: store.held(session, caller.kiosk_id))
+        return signed_answer(
+            caller,
             {
                 "missing": sorted(u for u in claimed if u not in held),
                 "mismatched": sorted(u for u, h in claimed.items() if u in held and held[u] != h),
                 "hub_only": sorted(u for u in held if u not in claimed),
                 "held": len(held),
-            }
+            },
         )
 
     return app
 
 
-def _in_transaction(hub: store.Hub, record: Callable[[Session], None]) -> None:
-    with hub.factory.begin() as session:
-        record(session)
-
-
-def _held(hub: store.Hub, kiosk_id: str, record: Callable[[Session], None]) -> dict[str, str]:
-    with hub.factory.begin() as session:
-        record(session)
-        return store.held(session, kiosk_id)
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise Refused(422, "bad_request", "body is not JSON", permanent=True) from None
+    if not isinstance(data, dict):
+        raise Refused(422, "bad_request", "body is not a JSON object", permanent=True)
+    return data
 
 
 def code_hash(code: str) -> str:
@@ -175,7 +277,7 @@ def _redeem(hub: store.Hub, code: str) -> JSONResponse:
         )
         row = session.get(EnrolmentCode, code_hash(code))
         if taken.rowcount != 1 or row is None:  # type: ignore[attr-defined]
-            return _error(403, "bad_code", "unknown, used or expired enrolment code")
+            return Refused(403, "bad_code", "unknown, used or expired enrolment code").response()
         secret = secrets.token_bytes(32)
         kiosk = session.get(Kiosk, row.kiosk_id)
         if kiosk is None:
@@ -186,8 +288,21 @@ def _redeem(hub: store.Hub, code: str) -> JSONResponse:
     return JSONResponse(
         {
             "kiosk_id": kiosk_id,
-            "secret": crypto.b64(secret),
+            "secret": b64(secret),
             "hub_public_key": hub.public_pem.decode("ascii"),
             "key_id": hub.key_id,
         }
     )
+
+
+# -- several worker processes (kiosk-hub serve --workers N): each builds its app from these ----
+ENV_DB = "KIOSK_HUB_SERVE_DB"
+ENV_ACCEPT_DEMO = "KIOSK_HUB_SERVE_ACCEPT_DEMO"
+ENV_PLAIN_HTTP = "KIOSK_HUB_SERVE_ALLOW_PLAIN_HTTP"
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory uvicorn calls in each worker process."""
+    hub = store.open_hub(os.environ.get(ENV_DB) or None)
+    hub.accept_demo = os.environ.get(ENV_ACCEPT_DEMO) == "1"
+    return create_app(hub, allow_plain_http=os.environ.get(ENV_PLAIN_HTTP) == "1")

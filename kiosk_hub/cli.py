@@ -16,6 +16,8 @@ from typing import Any, NoReturn
 
 from sqlalchemy import func, select
 
+from kiosk_hub import __version__
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I/L to misread
 
@@ -37,8 +39,35 @@ def _kiosk_id(text: str) -> str:
     return text
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _valid_hours(text: str) -> float:
+    """Hours an enrolment code stays valid: a finite number above 0, at most a year."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0 or value > 24 * 366:
+        raise argparse.ArgumentTypeError(f"{text!r}: give hours above 0, at most 8784 (a year)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kiosk-hub", description="Back-office hub for residence-permit kiosks")
+    parser.add_argument("--version", action="version", version=f"kiosk-hub {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback when the hub cannot start"
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -54,9 +83,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8443)
     p.add_argument("--tls-cert", type=Path)
     p.add_argument("--tls-key", type=Path)
+    p.add_argument("--workers", type=_positive_int, default=1, help="worker processes")
+    p.add_argument(
+        "--accept-demo",
+        action="store_true",
+        help="hold made-up (demo) applications, flagged demo (training hubs only)",
+    )
+    p.add_argument(
+        "--allow-plain-http",
+        action="store_true",
+        help="let kiosks enrol without TLS (tests and demos on 127.0.0.1 only)",
+    )
     p = command("enrol", "make a one-time enrolment code for a kiosk id")
     p.add_argument("--kiosk-id", type=_kiosk_id, required=True)
-    p.add_argument("--valid-hours", type=float, default=72.0)
+    p.add_argument("--valid-hours", type=_valid_hours, default=72.0)
     p = command("revoke", "refuse a kiosk from now on")
     p.add_argument("--kiosk-id", type=_kiosk_id, required=True)
     command("count", "how many applications the hub holds")
@@ -66,17 +106,67 @@ def build_parser() -> argparse.ArgumentParser:
         "import", "ingest sneakernet bundles from a folder and write acknowledgements into it"
     )
     p.add_argument("folder", type=Path)
+    command("fleet", "every kiosk: the release it runs, when it was last seen, what it sent")
+    p = command("backup", "copy the database and the hub's keys into a new folder under --to")
+    p.add_argument("--to", type=Path, required=True)
+    p = command("restore", "restore a backup folder into an empty database and hub home")
+    p.add_argument("folder", type=Path)
+    _add_db_commands(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a subcommand; its database or data folder being unusable (a bad URL, a damaged or
+    foreign file, a folder it cannot write or a full disk) is one line and exit 1, no traceback
+    (``--debug`` shows it)."""
+    import errno
+
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
     args = build_parser().parse_args(argv)
+    try:
+        return _main(args)
+    except (ArgumentError, DBAPIError, OSError) as exc:
+        if isinstance(exc, OSError) and exc.errno not in (
+            errno.EACCES,
+            errno.EPERM,
+            errno.EROFS,
+            errno.ENOSPC,
+            errno.EDQUOT,
+            errno.ENOENT,
+        ):
+            raise
+        if args.debug:
+            import traceback
+
+            traceback.print_exception(exc, file=sys.stderr)
+        reason = exc.orig if isinstance(exc, DBAPIError) else exc
+        print(
+            f"kiosk-hub: cannot run {args.command}: {' '.join(str(reason).split())}",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
+
+
+def _main(args: argparse.Namespace) -> int:
     if getattr(args, "tls_cert", None) and not getattr(args, "tls_key", None):
         print("kiosk-hub: error: --tls-cert needs --tls-key", file=sys.stderr)
         return EXIT_USAGE
-    from kiosk_hub import store
+    if args.command == "db":
+        from kiosk_hub.db_cli import run_db_command
 
-    hub = store.open_hub(args.db)
+        return run_db_command(args)
+    if args.command in ("backup", "restore"):  # before open_hub: restore needs an empty home
+        from kiosk_hub.db_cli import run_backup_command
+
+        return run_backup_command(args)
+    from kiosk_hub import schema, store
+
+    try:
+        hub = store.open_hub(args.db)
+    except schema.SchemaMismatchError as exc:
+        print(f"kiosk-hub: {exc}", file=sys.stderr)
+        return EXIT_FAIL
     handler = {
         "serve": _serve,
         "enrol": _enrol,
@@ -84,25 +174,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         "count": _count,
         "export": _export,
         "import": _import,
+        "fleet": _fleet,
     }[args.command]
     return handler(hub, args)
 
 
 def _serve(hub: Any, args: argparse.Namespace) -> int:
+    import logging
+    import os
+
     import uvicorn
 
-    from kiosk_hub.app import create_app
+    from kiosk_hub import app
 
-    uvicorn.run(
-        create_app(hub),
-        host=args.host,
-        port=args.port,
-        ssl_certfile=str(args.tls_cert) if args.tls_cert else None,
-        ssl_keyfile=str(args.tls_key) if args.tls_key else None,
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=5,
-    )
+    # refusals (uuid and kiosk id only, never content) go to stderr, i.e. the journal
+    logging.basicConfig(level=logging.WARNING, format="kiosk-hub %(levelname)s %(message)s")
+    hub.accept_demo = args.accept_demo
+    tls = {
+        "ssl_certfile": str(args.tls_cert) if args.tls_cert else None,
+        "ssl_keyfile": str(args.tls_key) if args.tls_key else None,
+    }
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "warning",
+        "access_log": False,
+        "timeout_graceful_shutdown": 5,
+        **tls,
+    }
+    if args.workers == 1:
+        uvicorn.run(app.create_app(hub, allow_plain_http=args.allow_plain_http), **common)
+        return EXIT_OK
+    # several processes on one port: each worker builds its app from these variables
+    hub.close()
+    os.environ[app.ENV_DB] = args.db or ""
+    os.environ[app.ENV_ACCEPT_DEMO] = "1" if args.accept_demo else ""
+    os.environ[app.ENV_PLAIN_HTTP] = "1" if args.allow_plain_http else ""
+    uvicorn.run("kiosk_hub.app:app_from_environment", factory=True, workers=args.workers, **common)
     return EXIT_OK
 
 
@@ -147,11 +255,18 @@ def _count(hub: Any, args: argparse.Namespace) -> int:
             select(func.count()).select_from(Item).where(Item.kind == "application")
         ).scalar_one()
         items = session.execute(select(func.count()).select_from(Item)).scalar_one()
+        demo = session.execute(
+            select(func.count())
+            .select_from(Item)
+            .where(Item.kind == "application", Item.demo.is_(True))
+        ).scalar_one()
         data = {
             "applications": apps,
             "duplicates_refused": store.counter(session, "duplicates_refused"),
             "conflicts": store.counter(session, "conflicts"),
             "items": items,
+            "demo": demo,  # of the applications, made-up ones (held by an --accept-demo hub)
+            "refused": store.counter(session, "refused"),
         }
     _emit(
         data,
@@ -164,11 +279,16 @@ def _count(hub: Any, args: argparse.Namespace) -> int:
 def _export(hub: Any, args: argparse.Namespace) -> int:
     from kiosk_hub.export import export_applications
 
-    count = export_applications(hub, args.out)
+    result = export_applications(hub, args.out)
+    for skipped in result.skipped:  # the rest is exported; these need a look
+        print(f"kiosk-hub: skipped {skipped['uuid']}: {skipped['reason']}", file=sys.stderr)
     _emit(
-        {"exported": count, "out": str(args.out)}, args.json, f"{count} applications -> {args.out}"
+        {"exported": result.exported, "out": str(args.out), "skipped": result.skipped},
+        args.json,
+        f"{result.exported} applications -> {args.out}"
+        + (f", {len(result.skipped)} skipped" if result.skipped else ""),
     )
-    return EXIT_OK
+    return EXIT_FAIL if result.skipped else EXIT_OK
 
 
 def _import(hub: Any, args: argparse.Namespace) -> int:
@@ -180,3 +300,30 @@ def _import(hub: Any, args: argparse.Namespace) -> int:
     summary = import_folder(hub, args.folder)
     _emit(summary, args.json, json.dumps(summary, ensure_ascii=False, indent=2))
     return EXIT_FAIL if summary["errors"] else EXIT_OK
+
+
+def _add_db_commands(sub: Any) -> None:
+    db = sub.add_parser("db", help="the hub database's schema (Alembic)")
+    db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    for name, help_text in (
+        ("upgrade", "migrate the schema to this release (0.1.0 databases included)"),
+        ("check", "is the schema at this release? (exit 1 when not)"),
+    ):
+        p = db_sub.add_parser(name, help=help_text)
+        p.add_argument(
+            "--db", help="SQLAlchemy URL or SQLite path (default: KIOSK_HUB_HOME/hub.sqlite3)"
+        )
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _fleet(hub: Any, args: argparse.Namespace) -> int:
+    from kiosk_hub.fleet import fleet
+
+    kiosks = fleet(hub)
+    lines = [
+        f"{k['kiosk_id']:8} {k['version'] or '?':12} last seen {k['last_seen'] or '-'}"
+        f"  {k['applications']} applications{'  REVOKED' if k['revoked'] else ''}"
+        for k in kiosks
+    ]
+    _emit({"kiosks": kiosks}, args.json, "\n".join(lines) or "no kiosks enrolled")
+    return EXIT_OK

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kiosk.sync import sneakernet
 from kiosk_hub import store
 from kiosk_hub.models import Kiosk
+from kiosk_protocol import bundle as bundles
 
 
 def _secret_for(hub: store.Hub) -> Any:
@@ -24,8 +24,8 @@ def import_folder(hub: store.Hub, folder: Path) -> dict[str, Any]:
     summary: dict[str, Any] = {"bundles": 0, "new": 0, "duplicates": 0, "refused": 0, "errors": []}
     for path in sorted(folder.glob("*.ksb")):
         try:
-            bundle = sneakernet.read_bundle(path, _secret_for(hub))
-        except sneakernet.BundleError as exc:
+            bundle = bundles.read_bundle(path, _secret_for(hub))
+        except bundles.BundleError as exc:
             summary["errors"].append(str(exc))  # refused whole: nothing from it is ingested
             continue
         if bundle.hub_key_id != hub.key_id:
@@ -50,6 +50,7 @@ def import_folder(hub: store.Hub, folder: Path) -> dict[str, Any]:
                     "content_hash": item.content_hash,
                     "status": outcome.status,
                     "reason": outcome.body.get("reason"),
+                    "permanent": outcome.body.get("permanent", False),
                     "parts": outcome.body.get("parts"),
                 }
             )
@@ -57,6 +58,6 @@ def import_folder(hub: store.Hub, folder: Path) -> dict[str, Any]:
             kiosk = session.get(Kiosk, bundle.kiosk_id)
             assert kiosk is not None and kiosk.secret is not None
             secret = kiosk.secret
-        sneakernet.write_acks(path, bundle, secret, hub.key_id, results)
+        bundles.write_acks(path, bundle, secret, hub.key_id, results)
         summary["bundles"] += 1
     return summary

@@ -1,5 +1,5 @@
-"""The hub's tables. Created with ``create_all`` on first start (see docs/sync-and-hub.md): the
-schema is small and additive; ``hub_meta.schema`` records its version for future migrations."""
+"""The hub's tables. Their schema is under Alembic (kiosk_hub/migrations, kiosk_hub.schema); a
+change here needs a migration, and tests/upgrade/test_hub_migrations.py fails until it has one."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -38,6 +40,7 @@ class Kiosk(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_seen: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_skew_seconds: Mapped[float | None] = mapped_column()
+    version: Mapped[str | None] = mapped_column(String(32))  # the kiosk's release, as it said
 
 
 class EnrolmentCode(Base):
@@ -62,6 +65,8 @@ class Item(Base):
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
     parts: Mapped[dict[str, Any]] = mapped_column(JSON)
     via: Mapped[str] = mapped_column(String(8))  # network | bundle
+    # made-up content (marked inside the sealed item), held only by a hub run with --accept-demo
+    demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -2,36 +2,45 @@
 (network uploads and sneakernet bundles alike).
 
 Dedupe is by the kiosk-made uuid, held by the primary key: the same uuid with the same content
-hash answers the original acknowledgement; a different hash is a 409. Two racing uploads of one
-item cannot both insert: the loser's insert fails on the key and it answers the replay.
+hash answers the original acknowledgement; a different hash is a 409. The insert comes first, so
+two racing uploads of one item cannot both get in: the loser's insert fails on the key and it
+answers the replay.
+
+What the hub refuses for good (422, ``"permanent": true``): a damaged envelope, an item sealed to
+another key or to the demo key, made-up content (unless the hub runs with ``--accept-demo``), an
+application whose sealed kiosk id is not the kiosk that sent it. Each refusal is counted and
+logged with the uuid and kiosk id only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from dataclasses import dataclass
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy import Engine, create_engine, delete, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.sync import crypto
-from kiosk_hub.models import SCHEMA_VERSION, Base, Counter, Item, Kiosk, Meta, utcnow
+from kiosk_hub import schema
+from kiosk_hub.models import SCHEMA_VERSION, Counter, Item, Kiosk, Meta, Nonce, utcnow
+from kiosk_protocol import sealing, signing
+from kiosk_protocol.files import data_folder
+
+HOME_ENV = "KIOSK_HUB_HOME"
+APP_NAME = "sz-residence-kiosk-hub"
+MAX_ITEM_BYTES = 16 * 1024 * 1024  # a form, a ~30 KB photo and a signature: far below this
+_UUID = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,35}")
+_log = logging.getLogger("kiosk_hub")
 
 
 def home() -> Path:
-    env = os.environ.get("KIOSK_HUB_HOME")
-    base = (
-        Path(env).expanduser()
-        if env
-        else Path(platformdirs.user_data_dir("sz-residence-kiosk-hub", appauthor=False))
-    )
-    base.mkdir(parents=True, exist_ok=True)
-    return base
+    """``KIOSK_HUB_HOME`` when set, else the platform's user data folder for the hub."""
+    return data_folder(HOME_ENV, APP_NAME)
 
 
 def normalise_url(url: str | None) -> str:
@@ -66,24 +75,34 @@ class Hub:
     factory: sessionmaker[Session]
     private_pem: bytes
     public_pem: bytes
+    accept_demo: bool = False  # kiosk-hub serve --accept-demo: hold made-up items, flagged
+    max_item_bytes: int = MAX_ITEM_BYTES
+    # kiosk id -> signing secret, read once per process; a changed secret (re-enrolment) is
+    # read again when a signature fails; revocation is checked in every request's transaction
+    secrets: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def key_id(self) -> str:
-        return crypto.DEFAULT_SUITE.key_id(self.public_pem)
+        return sealing.DEFAULT_SUITE.key_id(self.public_pem)
 
     def close(self) -> None:
         self.factory.kw["bind"].dispose()
 
 
 def open_hub(url: str | None) -> Hub:
-    """Open (creating tables and keys on first use) the hub's database and key pair."""
+    """Open the hub's database and key pair (both made on first use). A database at another
+    schema revision raises :class:`kiosk_hub.schema.SchemaMismatchError` (kiosk_hub/schema.py)."""
     engine = make_engine(url)
-    Base.metadata.create_all(engine)
+    try:
+        schema.ensure_current(engine)  # an empty database gets the newest schema; see schema.py
+    except schema.SchemaMismatchError:
+        engine.dispose()
+        raise
     factory = sessionmaker(engine, expire_on_commit=False)
     with factory.begin() as session:
         if session.get(Meta, "schema") is None:
             session.merge(Meta(key="schema", value=SCHEMA_VERSION))
-    private_path, public_path = crypto.write_keypair(home() / "keys")
+    private_path, public_path = sealing.write_keypair(home() / "keys")
     return Hub(factory, private_path.read_bytes(), public_path.read_bytes())
 
 
@@ -93,6 +112,17 @@ def bump(session: Session, name: str) -> None:
     )
     if result.rowcount == 0:
         session.add(Counter(name=name, value=1))
+
+
+def bump_now(hub: Hub, name: str) -> None:
+    """Count in a transaction of its own (a write first: no read-then-write lock upgrade)."""
+    for _ in range(3):
+        try:
+            with hub.factory.begin() as session:
+                bump(session, name)
+            return
+        except IntegrityError:
+            continue  # two first-ever bumps raced on the counter's row: the update wins now
 
 
 def counter(session: Session, name: str) -> int:
@@ -122,47 +152,150 @@ def acknowledgement(item: Item) -> dict[str, Any]:
     }
 
 
-def _refuse(reason: str) -> Outcome:
-    return Outcome(422, {"error": "refused", "reason": reason})
+def refusal(error: str, reason: str, *, permanent: bool) -> dict[str, Any]:
+    """An error answer; ``permanent`` tells the kiosk whether sending again could ever help."""
+    return {"error": error, "reason": reason, "permanent": permanent}
+
+
+def _refuse(reason: str, error: str = "refused") -> Outcome:
+    return Outcome(422, refusal(error, reason, permanent=True))
+
+
+@dataclass(frozen=True)
+class Checked:
+    contents: sealing.Contents
+
+    @property
+    def kind(self) -> str:
+        return self.contents.envelope.kind
 
 
 def check_item(
-    hub: Hub, item_uuid: str, content_hash: str, blob: bytes
-) -> Outcome | crypto.Envelope:
+    hub: Hub, kiosk_id: str, item_uuid: str, content_hash: str, blob: bytes
+) -> Outcome | Checked:
     """Everything that can be checked before touching the database."""
-    if crypto.sha256(blob) != content_hash:
+    if not _UUID.fullmatch(item_uuid):
+        return _refuse("item id is not a uuid")
+    if sealing.sha256(blob) != content_hash:
         return Outcome(
-            400, {"error": "incomplete", "reason": "body does not match its content hash"}
+            400,
+            refusal("incomplete", "body does not match its content hash", permanent=False),
         )
     try:
-        env = crypto.open_envelope(blob)
-    except crypto.SealError as exc:
-        return _refuse(str(exc))
+        env = sealing.open_envelope(blob)
+    except sealing.SealError as exc:
+        return _refuse(str(exc), "damaged")
     if env.uuid != item_uuid:
         return _refuse("item uuid does not match the sealed header")
     if env.demo:
-        return _refuse("demo item (sealed to the demo key): a hub never accepts these")
+        return _refuse("demo item (sealed to the demo key): a hub never accepts these", "demo")
     if env.key_id != hub.key_id:
         return _refuse(f"sealed to key {env.key_id}, not this hub's key {hub.key_id}")
     try:
-        crypto.unseal(blob, hub.private_pem)
-    except crypto.SealError as exc:
-        return _refuse(str(exc))
-    return env
+        contents = sealing.open_contents(blob, hub.private_pem)
+    except sealing.SealError as exc:
+        return _refuse(str(exc), "damaged")
+    claimed = contents.document["data"].get("kiosk_id")
+    if (env.kind == "application" or claimed is not None) and claimed != kiosk_id:
+        return _refuse(
+            f"the sealed content names kiosk {str(claimed)[:16]!r}, not the sending kiosk",
+            "kiosk_mismatch",
+        )
+    if contents.demo and not hub.accept_demo:
+        return _refuse(
+            "made-up (demo) content: this hub holds it only when started with --accept-demo",
+            "demo",
+        )
+    return Checked(contents)
 
 
-def _existing(session: Session, item_uuid: str, content_hash: str) -> Outcome | None:
-    found = session.get(Item, item_uuid)
-    if found is None:
+def _existing(hub: Hub, item_uuid: str, content_hash: str) -> Outcome | None:
+    with hub.factory() as session:
+        found = session.get(Item, item_uuid)
+        held = None if found is None else (found.content_hash, acknowledgement(found))
+    if held is None:
         return None
-    if found.content_hash == content_hash:
-        bump(session, "duplicates_refused")
-        return Outcome(200, acknowledgement(found))
-    bump(session, "conflicts")
+    if held[0] == content_hash:
+        bump_now(hub, "duplicates_refused")
+        return Outcome(200, held[1])
+    bump_now(hub, "conflicts")
     return Outcome(
         409,
-        {"error": "conflict", "reason": "an item with this uuid and other content is already held"},
+        refusal(
+            "conflict",
+            "an item with this uuid and other content is already held",
+            permanent=True,
+        ),
     )
+
+
+class Refusal(Exception):
+    """A signed request refused inside its transaction (replayed nonce, revoked kiosk)."""
+
+    def __init__(self, status: int, error: str, reason: str):
+        super().__init__(reason)
+        self.status, self.error, self.reason = status, error, reason
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One signed request's nonce and what the hub records about its kiosk."""
+
+    kiosk_id: str
+    nonce: str
+    seen: dict[str, Any]  # last_seen, last_skew_seconds, version
+
+    def record(self, session: Session) -> None:
+        """First in the request's transaction: the nonce's INSERT decides, so of twenty
+        concurrent copies of one request exactly one gets through; a revoked kiosk stops here."""
+        try:
+            session.execute(insert(Nonce).values(kiosk_id=self.kiosk_id, nonce=self.nonce))
+        except IntegrityError:
+            raise Refusal(401, "replayed", "this request was already received") from None
+        revoked = session.execute(
+            update(Kiosk)
+            .where(Kiosk.kiosk_id == self.kiosk_id)
+            .values(**self.seen)
+            .returning(Kiosk.revoked_at)
+        ).first()
+        if revoked is None:
+            raise Refusal(401, "unknown_kiosk", "this kiosk is not enrolled here")
+        if revoked[0] is not None:
+            raise Refusal(403, "revoked", "this kiosk has been revoked")
+
+
+def in_claim(hub: Hub, claim: Claim, work: Callable[[Session], Any] | None = None) -> Any:
+    """Run ``work`` in the transaction that records the request's nonce (``Refusal`` if not)."""
+    with hub.factory.begin() as session:
+        claim.record(session)
+        result = work(session) if work is not None else None
+    if _purge_due():
+        cutoff = utcnow() - dt.timedelta(seconds=4 * signing.MAX_SKEW_SECONDS)
+        with hub.factory.begin() as session:
+            session.execute(delete(Nonce).where(Nonce.at < cutoff))
+    return result
+
+
+def _purge_due() -> bool:
+    """One request in a hundred keeps the nonce table to the freshness window."""
+    import random
+
+    return random.random() < 0.01
+
+
+def kiosk_secret(hub: Hub, kiosk_id: str, *, fresh: bool = False) -> bytes | None:
+    """The kiosk's signing secret (None: not enrolled here), from this process's cache."""
+    if not fresh and kiosk_id in hub.secrets:
+        return hub.secrets[kiosk_id]
+    with hub.factory() as session:
+        secret = session.execute(
+            select(Kiosk.secret).where(Kiosk.kiosk_id == kiosk_id)
+        ).scalar_one_or_none()
+    if secret is None:
+        hub.secrets.pop(kiosk_id, None)
+        return None
+    hub.secrets[kiosk_id] = bytes(secret)
+    return hub.secrets[kiosk_id]
 
 
 def ingest(
@@ -173,38 +306,59 @@ def ingest(
     blob: bytes,
     *,
     via: str,
-    before_commit: Any = None,
+    claim: Claim | None = None,
 ) -> Outcome:
-    """Accept one sealed item (idempotent). ``before_commit(session)`` runs inside the insert's
-    transaction (the nonce record goes there)."""
-    checked = check_item(hub, item_uuid, content_hash, blob)
+    """Accept one sealed item (idempotent); refusals are counted and logged. ``claim``: the
+    signed request's nonce, recorded in the same transaction as the item (raises ``Refusal``)."""
+    checked = check_item(hub, kiosk_id, item_uuid, content_hash, blob)
     if isinstance(checked, Outcome):
+        if claim is not None:
+            in_claim(hub, claim)
+        if checked.status == 422:
+            bump_now(hub, "refused")
+            _log.warning(
+                "refused item %s from kiosk %s (%s): %s",
+                item_uuid[:36],
+                kiosk_id,
+                checked.body["error"],
+                checked.body["reason"],
+            )
         return checked
-    for _ in range(3):
-        try:
+    received = utcnow().replace(microsecond=0)
+    row = {
+        "uuid": item_uuid,
+        "kiosk_id": kiosk_id,
+        "kind": checked.kind,
+        "content_hash": content_hash,
+        "sealed": blob,
+        "parts": checked.contents.envelope.part_hashes(),
+        "via": via,
+        "demo": checked.contents.demo,
+        "received_at": received,
+    }
+
+    def add(session: Session) -> None:
+        session.execute(insert(Item).values(**row))  # the primary key decides who holds the uuid
+
+    try:
+        if claim is not None:
+            in_claim(hub, claim, add)
+        else:
             with hub.factory.begin() as session:
-                if before_commit is not None:
-                    before_commit(session)
-                replay = _existing(session, item_uuid, content_hash)
-                if replay is not None:
-                    return replay
-                item = Item(
-                    uuid=item_uuid,
-                    kiosk_id=kiosk_id,
-                    kind=checked.kind,
-                    content_hash=content_hash,
-                    sealed=blob,
-                    parts=checked.part_hashes(),
-                    via=via,
-                    received_at=utcnow().replace(microsecond=0),
-                )
-                session.add(item)
-                session.flush()
-                ack = acknowledgement(item)
-            return Outcome(201, ack)
-        except IntegrityError:
-            continue  # lost a race with the same uuid (or nonce): look again in a fresh transaction
-    return Outcome(409, {"error": "conflict", "reason": "could not settle a concurrent upload"})
+                add(session)
+        return Outcome(201, acknowledgement(Item(**row)))
+    except IntegrityError:
+        pass  # this uuid is held already (a resend, or a racing copy): answer as a replay
+    if claim is not None:
+        in_claim(hub, claim)  # the rolled-back transaction took the nonce with it
+    for _ in range(3):  # the racing insert has committed: our insert waited for it
+        replay = _existing(hub, item_uuid, content_hash)
+        if replay is not None:
+            return replay
+    return Outcome(
+        409,
+        refusal("conflict", "could not settle a concurrent upload", permanent=False),
+    )
 
 
 def held(session: Session, kiosk_id: str) -> dict[str, str]:

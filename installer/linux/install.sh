@@ -89,6 +89,9 @@ rm -rf "$root$APP.old"
 put 0755 "$here/session" "$LIB/session"
 put 0755 "$here/after-exit" "$LIB/after-exit"
 put 0644 "$here/$unit" "/etc/systemd/system/$unit"
+put 0644 "$here/${unit%.service}-out-of-service.service" "/etc/systemd/system/${unit%.service}-out-of-service.service"
+put 0644 "$here/kiosk-backup.service" /etc/systemd/system/kiosk-backup.service
+put 0644 "$here/kiosk-backup.timer" /etc/systemd/system/kiosk-backup.timer
 put 0644 "$here/pam-kiosk" /etc/pam.d/kiosk
 put 0644 "$here/60-kiosk.rules" /etc/udev/rules.d/60-kiosk.rules
 put 0644 "$here/logind-kiosk.conf" /etc/systemd/logind.conf.d/kiosk.conf
@@ -106,6 +109,14 @@ fi
 
 chown -R kiosk:kiosk "$DATA"
 
+# --- the database key -----------------------------------------------------------------------
+# sealed with systemd-creds (TPM2 where the machine has one, else the host key); the unit loads
+# it with LoadCredentialEncrypted=. Root keeps the sealed file; the kiosk user cannot read it.
+say "sealing the database key (systemd-creds)"
+KIOSK_HOME="$DATA" QT_QPA_PLATFORM=offscreen "$APP/kiosk" db seal-key
+chown root:root "$DATA/db-key.cred"
+chmod 0600 "$DATA/db-key.cred"
+
 # --- services -------------------------------------------------------------------------------
 if ! { udevadm control --reload-rules && udevadm trigger --subsystem-match=tty --subsystem-match=usb \
   --subsystem-match=usbmisc --subsystem-match=video4linux; }; then
@@ -119,9 +130,13 @@ systemctl disable "$other" >/dev/null 2>&1 || true
 systemctl set-default graphical.target
 systemctl disable getty@tty1.service >/dev/null 2>&1 || true
 systemctl enable "$unit"
+systemctl enable kiosk-backup.timer  # the daily backup (docs/operations.md)
 
 say "self-check as the kiosk user (devices not plugged in yet show as FAIL):"
-runuser -u kiosk -- env KIOSK_HOME="$DATA" QT_QPA_PLATFORM=offscreen "$APP/kiosk" self-check || true
+# as the kiosk service runs it: the kiosk user, with the sealed database key handed in by systemd
+systemd-run --quiet --pipe --wait -p User=kiosk -p Environment=KIOSK_HOME="$DATA" \
+  -p Environment=QT_QPA_PLATFORM=offscreen -p LoadCredentialEncrypted=kiosk-db-key:"$DATA/db-key.cred" \
+  "$APP/kiosk" self-check || true
 
 say "done. Reboot: the kiosk starts full screen. On first start it shows the setup wizard."
 say "logs: journalctl -u $unit; data and config: $DATA"

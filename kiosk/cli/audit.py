@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.cli import emit
 from kiosk.cli._args import add_json
+from kiosk.cli._output import emit
 
 
 def register(subparsers: Any) -> None:
@@ -41,10 +41,10 @@ def _session(db_arg: str | None) -> Any:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from kiosk.storage import audit
+    from kiosk.services import audit_trail
 
     with _session(args.db) as session:
-        result = audit.verify(session)
+        result = audit_trail.verify(session)
     if result.ok:
         text = f"ok: {result.entries} entries, chain intact / 审计日志完整"
     else:
@@ -57,7 +57,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from kiosk.workflows import audit_trail
+    from kiosk.services import audit_trail
 
     with _session(args.db) as session:
         entries = audit_trail.recent(session, limit=max(args.limit, 1), action_prefix=args.action)
@@ -84,9 +84,9 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _head(args: argparse.Namespace) -> int:
-    from kiosk.storage import audit
+    from kiosk.services import audit_trail
 
     with _session(args.db) as session:
-        entries, head = audit.head(session)
+        entries, head = audit_trail.head(session)
     emit({"entries": entries, "hash": head}, args.json, f"{entries} entries, head {head}")
     return 0

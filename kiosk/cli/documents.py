@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.cli import UsageError, emit
 from kiosk.cli._args import add_json, iso_date
+from kiosk.cli._output import UsageError, emit
 
 if TYPE_CHECKING:
     from kiosk.domain.application import Application
@@ -177,27 +177,18 @@ def _official(args: argparse.Namespace) -> int:
 
 
 def _queue() -> Any:
-    from kiosk.config import Config
-    from kiosk.devices.printers.factory import open_printer
-    from kiosk.devices.printers.jobs import PrintQueue
-    from kiosk.storage.db import open_database
+    from kiosk.cli._app import build
 
-    cfg = Config.load()
-    queue = PrintQueue(
-        open_database(),
-        lambda spec: open_printer(spec, escpos_baud=cfg["printer.escpos_baud"]),
-        retry_seconds=cfg["printer.retry_seconds"],
-        max_attempts=cfg["printer.max_attempts"],
-    )
-    return cfg, queue
+    kiosk = build()
+    return kiosk, kiosk.print_queue()
 
 
 def _print(args: argparse.Namespace) -> int:
-    from kiosk.devices.printers.printing import submit_document
+    from kiosk.services.printing import print_application
 
     app = load_application(args.application)
-    cfg, queue = _queue()
-    spec = args.printer or cfg["printer.form" if args.document == "form" else "printer.receipt"]
+    kiosk, queue = _queue()
+    spec = args.printer or kiosk.printers.for_document(args.document)
     review = None
     if args.document == "receipt":
         if not args.staff_id:
@@ -205,8 +196,8 @@ def _print(args: argparse.Namespace) -> int:
         args.result, args.collection_date, args.note = "approved", None, ""
         review = _review(args)
     try:
-        job_id = submit_document(
-            queue, spec, app, args.document, review=review, paper=cfg["printer.receipt_paper"]
+        job_id = print_application(
+            queue, kiosk.printers, app, args.document, review=review, printer=spec
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -221,7 +212,7 @@ def _print(args: argparse.Namespace) -> int:
 
 
 def _jobs(args: argparse.Namespace) -> int:
-    _cfg, queue = _queue()
+    _kiosk, queue = _queue()
     if args.retry is not None:
         try:
             queue.retry(args.retry)

@@ -1,18 +1,21 @@
 """``kiosk idcard ...``: run the simulated ID-card reader, read one card from a reader.
 
 ``read`` exits 0 with a card, 3 when no card came before the timeout, 4 on a reader error (the
-message, Chinese then English, on stderr).
+message, Chinese then English, on stderr). With ``--json`` every outcome is also one JSON object on
+stdout: the card, or ``{"error": CODE, "message": {...}}``; a card whose data do not hold
+together is ``{"error": "card_data_invalid", "reason": "bad_check_digit", ...}`` (exit 4).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.cli import UsageError, emit
 from kiosk.cli._args import add_json
+from kiosk.cli._output import UsageError, emit
 
 if TYPE_CHECKING:
     from kiosk.devices.idcard.simulator import SimulatedReader
@@ -76,7 +79,9 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("read", help="read one card and print it")
     p.add_argument(
-        "--port", required=True, help="device path or pyserial URL (loop://, socket://, spy://)"
+        "--port",
+        required=True,
+        help="device path or pyserial URL (kiosksim://CARD: the simulator, no pty; socket://, spy://)",
     )
     p.add_argument("--baud", type=int, help="baud rate; 0 detects (default: reader.baud)")
     p.add_argument(
@@ -89,25 +94,38 @@ def register(subparsers: Any) -> None:
 def _read(args: argparse.Namespace) -> int:
     from kiosk.config import Config, ConfigError
     from kiosk.devices.errors import DeviceError
+    from kiosk.devices.idcard.cardparse import CardDataError
     from kiosk.devices.idcard.driver import DriverConfig
     from kiosk.devices.idcard.oneshot import NoCardError, read_one_card
 
     try:
         config = Config.load()
     except ConfigError as exc:
+        if args.json:
+            _error_json("bad_config", str(exc), str(exc))
         raise UsageError(str(exc)) from None
     baud = int(config["reader.baud"]) if args.baud is None else args.baud
     try:
         card = read_one_card(args.port, baud, args.timeout, DriverConfig.from_config(config))
-    except NoCardError as exc:
-        print(f"{exc.message.zh} / {exc.message.en}", file=sys.stderr)
-        return EXIT_NO_CARD
     except DeviceError as exc:
-        print(f"{exc.message.zh} / {exc.message.en}", file=sys.stderr)
-        return EXIT_READER_ERROR
+        code = EXIT_NO_CARD if isinstance(exc, NoCardError) else EXIT_READER_ERROR
+        reason = exc.reason if isinstance(exc, CardDataError) else None
+        why = f" [{reason}]" if reason else ""
+        print(f"{exc.message.zh} / {exc.message.en}{why}", file=sys.stderr)
+        if args.json:
+            _error_json(exc.code, exc.message.zh, exc.message.en, reason)
+        return code
     data = card.as_json()
     emit(data, args.json, "\n".join(f"{k}: {'' if v is None else v}" for k, v in data.items()))
     return 0
+
+
+def _error_json(code: str, zh: str, en: str, reason: str | None = None) -> None:
+    out: dict[str, Any] = {"error": code}
+    if reason is not None:
+        out["reason"] = reason
+    out["message"] = {"zh": zh, "en": en}
+    print(json.dumps(out, ensure_ascii=False), flush=True)
 
 
 def _simulate(args: argparse.Namespace) -> int:

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.cli import UsageError, emit
 from kiosk.cli._args import add_json
+from kiosk.cli._output import UsageError, emit
 
 if TYPE_CHECKING:
     import numpy as np

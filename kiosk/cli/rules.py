@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from kiosk.cli import emit
 from kiosk.cli._args import add_json, iso_date
+from kiosk.cli._output import emit
 
 if TYPE_CHECKING:
     from kiosk.domain.rules import RuleBook
@@ -18,6 +18,7 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("id-number", help="validate an 18-character ID number")
     p.add_argument("number")
+    p.add_argument("--today", type=iso_date, help="judge the birth date as of this Shenzhen date")
     add_json(p)
     p.set_defaults(handler=_id_number)
 
@@ -50,7 +51,7 @@ def _rulebook() -> RuleBook:
 def _id_number(args: argparse.Namespace) -> int:
     from kiosk.domain import idnumber
 
-    check = idnumber.check(args.number)
+    check = idnumber.check(args.number, today=args.today)
     if check.valid:
         result = check.as_json()
         text = f"valid: born {check.birth_date}, {check.sex}, region {check.region_code}"

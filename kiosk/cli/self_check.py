@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.cli import emit
 from kiosk.cli._args import add_json
+from kiosk.cli._output import emit
 
 
 def register(subparsers: Any) -> None:
@@ -19,7 +19,7 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--demo", action="store_true", dest="check_demo", help="the simulators are the devices"
     )
-    p.set_defaults(handler=_self_check)
+    p.set_defaults(handler=_self_check, reports_problems=True)
 
 
 def _self_check(args: argparse.Namespace) -> int:

@@ -13,8 +13,8 @@ import getpass
 import sys
 from typing import Any
 
-from kiosk.cli import emit
 from kiosk.cli._args import add_json
+from kiosk.cli._output import emit
 
 EXIT_REFUSED = 1
 
@@ -58,7 +58,7 @@ def _read_pin(prompt: str) -> str:
 def _authorise(session: Any, admin: str | None) -> tuple[str | None, str | None]:
     """(actor, error): the administrator's actor name once their PIN checks out."""
     from kiosk.config import Config
-    from kiosk.workflows import staff
+    from kiosk.services import staff
 
     if admin is None:
         return None, "需要 --admin 管理员授权 / --admin USER is required"
@@ -74,8 +74,8 @@ def _authorise(session: Any, admin: str | None) -> tuple[str | None, str | None]
 
 
 def _add(args: argparse.Namespace) -> int:
+    from kiosk.services import staff
     from kiosk.storage.db import open_database
-    from kiosk.workflows import staff
 
     with open_database(args.db)() as session:
         if staff.needs_first_admin(session) and args.role == "administrator" and args.admin is None:
@@ -100,8 +100,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from kiosk.services import staff
     from kiosk.storage.db import open_database
-    from kiosk.workflows import staff
 
     with open_database(args.db)() as session:
         accounts = staff.list_staff(session, include_inactive=args.all)
@@ -120,8 +120,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _unlock(args: argparse.Namespace) -> int:
+    from kiosk.services import staff
     from kiosk.storage.db import open_database
-    from kiosk.workflows import staff
 
     with open_database(args.db)() as session:
         actor, error = _authorise(session, args.admin)

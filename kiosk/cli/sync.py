@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli import emit
 from kiosk.cli._args import add_json
+from kiosk.cli._output import emit
 
 
 def register(subparsers: Any) -> None:
@@ -23,6 +23,11 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("enrol", help="bind this kiosk to a hub with a one-time code")
     p.add_argument("--hub", required=True, help="hub URL, e.g. https://hub.example:8443")
     p.add_argument("--code", required=True, help="code from 'kiosk-hub enrol'")
+    p.add_argument(
+        "--allow-plain-http",
+        action="store_true",
+        help="enrol over http:// (tests and demos only; the hub needs it too)",
+    )
     add_json(p)
     p.set_defaults(handler=_enrol)
 
@@ -76,7 +81,9 @@ def _enrol(args: argparse.Namespace) -> int:
     from kiosk.sync import enrolment
 
     try:
-        done = enrolment.enrol(args.hub, args.code, Config.load())
+        done = enrolment.enrol(
+            args.hub, args.code, Config.load(), allow_plain_http=args.allow_plain_http
+        )
     except enrolment.EnrolmentError as exc:
         return _fail(str(exc))
     emit(
@@ -88,15 +95,16 @@ def _enrol(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from kiosk.sync import enrolment
     from kiosk.sync.worker import SyncWorker, status
 
     factory, config = _setup()
     if _enrolled() is None:
         return 1
-    worker = SyncWorker(factory, config)
+    worker = SyncWorker(factory, config, enrolled=enrolment.load)
     if args.once:
         result = worker.run_once()
-        left = status(factory)["pending"]
+        left = status(factory, enrolment.load())["pending"]
         emit(
             {
                 "sent": result.sent,
@@ -119,10 +127,11 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from kiosk.sync import enrolment
     from kiosk.sync.worker import status
 
     factory, _ = _setup()
-    data = status(factory)
+    data = status(factory, enrolment.load())
     text = (
         f"待发送/pending {data['pending']}  已确认/acknowledged {data['acknowledged']}  "
         f"隔离/quarantined {data['quarantined']}  演示/demo {data['demo']}\n"
@@ -133,11 +142,10 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _quarantined(args: argparse.Namespace) -> int:
-    from kiosk.sync import outbox
+    from kiosk.services import sending
 
     factory, _ = _setup()
-    with factory() as session:
-        items = outbox.quarantined(session)
+    items = sending.overview(factory).quarantined
     emit(
         {"items": items},
         args.json,

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli import emit
+from kiosk.cli._output import emit
 
 SERVICES = ("renewal", "replacement", "exchange", "change", "correction")
 

@@ -1,8 +1,9 @@
 """The filled 《深圳市居住证补办/换领/变更更正信息申请表》 as an A4 PDF.
 
 One ruled grid, black on white (it is photocopied): the service ticked, identity, addresses,
-contact, the permit, 办理条件 and its details, 同住亲属, the changed or corrected items (old value,
-new value, reason), the photo with its 数码照相图像号, the signature and date, a part for staff, and
+contact, the permit, 办理条件 and its details (only what the journey asked: a renewal, change or
+correction prints "延期无需填写" and the like there, and no tick the applicant did not give), 同住亲属, the changed or corrected items (old value,
+new value, reason), the photo with its 数码照相图像号 (or 本机采集号 when the kiosk made it), the signature and date, a part for staff, and
 the application number as a Code 128 barcode. Long lists flow onto a second page with the header
 repeated.
 """
@@ -30,6 +31,14 @@ from kiosk.domain.application import Application
 TITLE = "深圳市居住证补办/换领/变更更正信息申请表"
 TITLE_EN = "Application Form for Replacement / Exchange / Change and Correction of Shenzhen Residence Permit"
 SERVICE_ORDER = ("replacement", "exchange", "change", "correction", "renewal")
+PERMIT_ASKED = ("renewal", "exchange")  # journeys with a permit step (type and expiry date)
+CONDITION_ASKED = ("replacement", "exchange")  # journeys that ask the 办理条件 and student question
+NOT_ASKED = {
+    "renewal": "延期无需填写",
+    "change": "变更无需填写",
+    "correction": "更正无需填写",
+}
+LAYOUT_NOTE = "本表为自助终端按《深圳市居住证补办/换领/变更更正信息申请表》栏目自行排版打印"
 X0 = 14 * MM
 WIDTH = 182 * MM
 LABEL_W = 20 * MM
@@ -179,7 +188,7 @@ def _identity(flow: Flow, app: Application) -> None:
         [
             (LABEL_W, "联系电话", True),
             (50 * MM, app.phone, False),
-            (32 * MM, "数码照相图像号", True),
+            (32 * MM, values.photo_number_label(app), True),
             (80 * MM, app.photo_number, False),
         ],
         h,
@@ -192,11 +201,12 @@ def _permit(flow: Flow, app: Application) -> None:
     c = flow.canvas
     cell(c, X0, flow.y, LABEL_W, h, "证件类型", SIZE, label=True)
     cell(c, X0 + LABEL_W, flow.y, 72 * MM, h)
+    asked = app.service in PERMIT_ASKED  # the other journeys never ask which permit it is
     options(
         c,
         X0 + LABEL_W + 2 * MM,
         flow.y - h / 2 - SIZE * 0.35,
-        [(p.zh, app.permit.type == p.key) for p in codes.permit_types()],
+        [(p.zh, asked and app.permit.type == p.key) for p in codes.permit_types()],
         SIZE,
         gap=3 * MM,
     )
@@ -226,14 +236,16 @@ def _permit(flow: Flow, app: Application) -> None:
 
 
 def _condition(flow: Flow, app: Application) -> None:
+    """The 办理条件 ticked as the applicant chose it; nothing ticked that was not asked."""
     conds = codes.conditions()
     line = 5.2 * MM
+    asked = app.service in CONDITION_ASKED
     details = (
         list(codes.condition(app.condition).details)
-        if app.condition in {c.key for c in conds}
+        if asked and app.condition in {c.key for c in conds}
         else []
     )
-    extra = [k for k in app.condition_details if k not in details]
+    extra = [k for k in app.condition_details if k not in details] if asked else []
     detail_keys = details + extra
     block = len(conds) * line + 2 * MM
     dh = 7.5 * MM
@@ -241,13 +253,20 @@ def _condition(flow: Flow, app: Application) -> None:
     c = flow.canvas
     cell(c, X0, flow.y, LABEL_W, block + len(detail_keys) * dh, "办理条件", SIZE, label=True)
     c.rect(X0 + LABEL_W, flow.y - block, WIDTH - LABEL_W, block)
+    if not asked:
+        text_in_box(
+            c, X0 + LABEL_W, flow.y, WIDTH - LABEL_W, block,
+            f"（{NOT_ASKED.get(app.service, '本次办理无需填写')}）", 11, align="center",
+        )  # fmt: skip
+        flow.y -= block
+        return
     y = flow.y - 1 * MM - line + 1.6 * MM
     for cond in conds:
         end = options(c, X0 + LABEL_W + 2 * MM, y, [(cond.zh, app.condition == cond.key)], 9)
         y -= line
-    # the student question shares the last (short) line
+    # the student question shares the last (short) line; ticked only as answered
     x = fonts.draw(c, end + 10 * MM, y + line, "在深圳全日制学校就读的学生:", 9) + end + 12 * MM
-    options(c, x, y + line, [("是", app.student), ("否", not app.student)], 9)
+    options(c, x, y + line, [("是", app.student is True), ("否", app.student is False)], 9)
     flow.y -= block
     for key in detail_keys:
         _row(
@@ -355,3 +374,4 @@ def _footers(canvas: object, app: Application, pages: int) -> None:
         f"由受理点留存  ·  共{pages}页"
     )
     fonts.draw(canvas, X0 + WIDTH / 2, 8 * MM, text, 7.5, align="center")
+    fonts.draw(canvas, X0 + WIDTH / 2, 4.5 * MM, LAYOUT_NOTE, 7.5, align="center")

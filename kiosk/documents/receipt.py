@@ -1,7 +1,10 @@
 """The official 受理回执, printed by staff from supervisor mode after review.
 
 The same data as the applicant's slip, plus the review result, the staff member's id, and when
-and where to collect the permit (approved) or what to bring back (materials requested).
+and where to collect the permit (approved) or what to bring back (materials requested). A renewal
+issues no new card: approved, it is done, with its new expiry date and no collection date. The
+collection date of the other services counts the working days the office set in rules.toml
+(``[collection]``, an office rule) unless staff give a date.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from kiosk.documents import slip, values
 from kiosk.documents.ticket import BODY, Field, Rule, Text, Ticket, render_pdf, render_raster
 from kiosk.domain import clock
 from kiosk.domain.application import Application
+from kiosk.domain.rules import office_rulebook
 
 RESULTS = {
     "approved": ("审核通过", "Approved"),
@@ -30,18 +34,21 @@ WORDS = {
     "collect_date": ("领证日期", "Collect from"),
     "collect_place": ("领证地点", "Collect at"),
     "new_expiry": ("延期后有效期至", "Valid until"),
+    "renewal_done": (
+        "审核通过即办理完成，无需领取新证。",
+        "Approved: the renewal is done. There is no new card to collect.",
+    ),
+    "collect_ask": ("领证日期请咨询窗口", "Ask at the counter when to collect"),
     "bring": (
-        "领证时请携带本回执和居民身份证原件;换领、延期的须交回旧证。",
-        "Bring this receipt and your ID card to collect; for an exchange or renewal, hand back the old permit.",
+        "领证时请携带本回执和居民身份证原件。",
+        "Bring this receipt and your ID card to collect the permit.",
     ),
     "come_back": (
-        "请按说明补齐材料后,凭本回执到本受理点继续办理。",
+        "请按说明补齐材料后，凭本回执到本受理点继续办理。",
         "Bring the missing materials with this receipt to this acceptance point.",
     ),
-    "official": ("本回执为受理凭证,请妥善保管。", "This is your official receipt; keep it safe."),
+    "official": ("本回执为受理凭证，请妥善保管。", "This is your official receipt; keep it safe."),
 }
-# Working days from review to collection when staff do not give a date (ours; the guide names no number).
-DEFAULT_COLLECTION_WORKING_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -73,13 +80,18 @@ def working_days_after(day: dt.date, days: int) -> dt.date:
     return day
 
 
-def default_review(staff_id: str, result: str = "approved") -> Review:
+def collection_date(service: str, approved_on: dt.date) -> dt.date | None:
+    """When the new permit can be collected, from the office's rules; None for a renewal (no new
+    card) or when the office has not set a number of days."""
+    days = office_rulebook().collection_days(service)
+    return working_days_after(approved_on, days) if days else None
+
+
+def default_review(staff_id: str, result: str = "approved", service: str = "") -> Review:
+    """A review made now; the collection date comes from the rules when ``service`` is given
+    (else the receipt counts it from the rules when it is printed)."""
     now = clock.now()
-    collect = (
-        working_days_after(now.date(), DEFAULT_COLLECTION_WORKING_DAYS)
-        if result == "approved"
-        else None
-    )
+    collect = collection_date(service, now.date()) if result == "approved" and service else None
     return Review(result, staff_id, now, collect)
 
 
@@ -91,8 +103,8 @@ def _w(key: str, lang: str) -> str:
 def build(app: Application, review: Review, lang: str = "zh") -> Ticket:
     t = slip.slip_ticket(app, lang, title_key="title")
     t.title = _w("title", lang)
-    t.blocks[1] = Text(_w("title", lang), 5.5, bold=True, align="center")
-    t.blocks[2] = Text(_w("official", lang), BODY * 0.9, align="center")
+    t.blocks[1] = Text(_w("title", lang), 6.5, bold=True, align="center")
+    t.blocks[2] = Text(_w("official", lang), BODY, align="center")
     zh, en = RESULTS[review.result]
     t.add(
         Field(_w("result", lang), en if lang == "en" else zh, bold=True),
@@ -101,17 +113,21 @@ def build(app: Application, review: Review, lang: str = "zh") -> Ticket:
     )
     if review.note:
         t.add(Field(_w("note", lang), review.note))
-    if review.result == "approved":
-        point = review.collection_point or app.acceptance_point
-        if app.service == "renewal" and app.new_expiry:
+    if review.result == "approved" and app.service == "renewal":
+        t.add(Text(_w("renewal_done", lang), bold=True))
+        if app.new_expiry:
             t.add(Field(_w("new_expiry", lang), values.date(app.new_expiry, lang), bold=True))
+    elif review.result == "approved":
+        point = review.collection_point or app.acceptance_point
+        collect = review.collection_date or collection_date(app.service, review.reviewed_at.date())
+        when = values.date(collect, lang) if collect else _w("collect_ask", lang)
         t.add(
-            Field(_w("collect_date", lang), values.date(review.collection_date, lang), bold=True),
+            Field(_w("collect_date", lang), when, bold=True),
             Field(_w("collect_place", lang), values.point_name(point, lang)),
-            Text(values.point_address(point)),
-            Rule(),
-            Text(_w("bring", lang)),
         )
+        if lang != "en":  # the office's address is official Chinese; English gets the name only
+            t.add(Text(values.point_address(point)))
+        t.add(Rule(), Text(_w("bring", lang)))
     elif review.result == "materials_requested":
         t.add(Rule())
         slip.add_materials_and_steps(t, app, lang)

@@ -1,8 +1,10 @@
 """A complete, made-up application for every service: for demos, training, tests and the bench.
 
-Every field is filled (identity, addresses, condition details, relatives, changes, photo and
-signature), ID numbers are valid (GB 11643 check character) but invented, and the photo is the
-shipped sample ID photo. Nothing here is a real person.
+Every field the service's journey asks is filled (identity, addresses, the 办理条件 and student
+answer for replacement and exchange, relatives, changes, photo and signature) and nothing it does
+not ask; no material is confirmed as in hand (``confirmed=True`` confirms them all). ID numbers are
+valid (GB 11643 check character) but invented, and the photo is the shipped sample ID photo.
+Nothing here is a real person.
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ def photo_jpeg() -> bytes:
     return resources.path("samples", "photos", "applicant.jpg").read_bytes()
 
 
-def sample_application(service: str = "renewal", *, today: dt.date | None = None) -> Application:
+def sample_application(
+    service: str = "renewal", *, today: dt.date | None = None, confirmed: bool = False
+) -> Application:
     """A complete made-up application for ``service`` (one of ``rules.SERVICES``)."""
     if service not in SERVICES:
         raise ValueError(f"unknown service {service!r}; one of {', '.join(SERVICES)}")
@@ -77,7 +81,7 @@ def sample_application(service: str = "renewal", *, today: dt.date | None = None
         kiosk_id="K01",
         uuid=str(uuid.uuid5(SAMPLE_NAMESPACE, f"{service}-{today.isoformat()}")),
         application_number=application_number("NS02", "K01", today, seq),
-        queue_number=queue_number("NS02", "K01", seq),
+        queue_number=queue_number("A", seq),
         status="submitted",
         residence=Address(district="440305", street="粤海", detail="科技园路18号海岸大厦2栋1502室"),
         phone="13800138000",
@@ -104,7 +108,6 @@ def sample_application(service: str = "renewal", *, today: dt.date | None = None
         app.new_expiry = rulebook.extended_expiry(app.permit.type, expires)
     if service == "replacement":
         app.replacement_reason = "lost"
-        app.permit.expires = dt.date(today.year + 6, 4, 30)
     if service == "exchange":
         app.permit.expires = dt.date(today.year + 3, 8, 31)
     if service == "change":
@@ -121,5 +124,12 @@ def sample_application(service: str = "renewal", *, today: dt.date | None = None
         app.changes = [
             ChangeItem("name", "张小梅", "张晓梅", "登记时录入错误,以身份证为准"),
         ]
-    app.materials = [m for m in rulebook.materials_for(service) if m != "form"]
+    if service not in ("replacement", "exchange"):  # their journeys ask no 办理条件
+        app.condition, app.condition_details, app.student = "", {}, None
+    if service not in ("renewal", "exchange"):  # nor which permit it is, nor its expiry
+        app.permit.type, app.permit.expires = "", None
+    if service == "renewal":
+        app.relatives = []  # the renewal keeps the registered household
+    if confirmed:
+        app.materials = list(rulebook.materials_for(service))
     return app

@@ -2,8 +2,8 @@
 
 The same blocks give the 80 mm PDF, the A4 PDF and the 576-dot bitmap an ESC/POS printer prints
 (8 dots/mm, 72 mm printable), so the paper slip and the PDF never disagree. Layout is in
-millimetres; each surface maps them to its units. About 24 Chinese characters fit a 72 mm line at
-the body size of 3 mm (one 24-dot cell each).
+millimetres; each surface maps them to its units. The body size is 4.25 mm (12 pt, a 34-dot cell):
+about 16 Chinese characters to a 72 mm line, big enough for an elderly applicant to read.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from kiosk.documents import fonts
 from kiosk.documents.layout import MM, new_canvas
 
-BODY = 3.0  # mm: one 24-dot CJK cell at 203 dpi
+BODY = 4.25  # mm = 12 pt: the smallest text on the slip an elderly applicant must read
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Field:
     label: str
     value: str
     bold: bool = False
+    size: float = BODY
 
 
 @dataclass(frozen=True)
@@ -91,15 +92,22 @@ def _lay(ticket: Ticket, width: float, surface: Surface | None) -> float:
                     surface.text(x, y, line, block.size, block.bold, block.align)
                 y += block.size * LEADING
         elif isinstance(block, Field):
-            label = f"{block.label}: " if block.label.isascii() else f"{block.label}:"
-            lw = fonts.width(label, BODY)
-            lines = fonts.wrap(block.value, BODY, width - lw)
+            label = f"{block.label}: " if block.label.isascii() else f"{block.label}："
+            lw = fonts.width(label, block.size)
+            long_code = block.value.isascii() and " " not in block.value
+            if long_code and fonts.width(block.value, block.size) > width - lw:
+                # one long code (a photo number): under its label, where the whole width is free
+                if surface:
+                    surface.text(0, y, label, block.size, False, "left")
+                y += block.size * LEADING
+                label, lw = "", 0.0
+            lines = fonts.wrap(block.value, block.size, width - lw)
             for i, line in enumerate(lines):
                 if surface:
-                    if i == 0:
-                        surface.text(0, y, label, BODY, False, "left")
-                    surface.text(lw, y, line, BODY, block.bold, "left")
-                y += BODY * LEADING
+                    if i == 0 and label:
+                        surface.text(0, y, label, block.size, False, "left")
+                    surface.text(lw, y, line, block.size, block.bold, "left")
+                y += block.size * LEADING
         elif isinstance(block, Rule):
             if surface:
                 surface.line(0, width, y + 1.0, block.dashed)

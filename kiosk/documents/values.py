@@ -31,23 +31,40 @@ def stamp(moment: dt.datetime | None, lang: str = "zh") -> str:
     return f"{date(moment.date(), lang)} {moment:%H:%M}"
 
 
-def district_name(code: str, lang: str = "zh") -> str:
-    for d in codes.districts():
-        if d.code == code:
-            return d.en if lang == "en" else d.zh
-    return code
+def district_name(key: str, lang: str = "zh") -> str:
+    found = codes.district(key)
+    return found.text(lang) if found else key
+
+
+def street_name(district_key: str, street: str, lang: str = "zh") -> str:
+    """The street as the data name it (pinyin in English); as stored when the data do not know it."""
+    found = codes.district(district_key)
+    known = found.street(street) if found and street else None
+    return known.text(lang) if known else street
+
+
+def community_name(addr: Address, lang: str = "zh") -> str:
+    """The community (社区) as the data name it (pinyin in English); as stored when unknown."""
+    if not addr.community:
+        return ""
+    found = codes.district(addr.district)
+    street = found.street(addr.street) if found and addr.street else None
+    known = street.community(addr.community) if street else None
+    return known.text(lang) if known else addr.community
 
 
 def address(addr: Address, lang: str = "zh") -> str:
     if not (addr.district or addr.street or addr.detail):
         return ""
+    community = community_name(addr, lang)
     if lang == "en":
-        parts = (addr.detail, addr.street, district_name(addr.district, "en"), "Shenzhen")
+        street = street_name(addr.district, addr.street, "en")
+        parts = (addr.detail, community, street, district_name(addr.district, "en"), "Shenzhen")
         return ", ".join(p for p in parts if p)  # an empty part leaves no stray comma
     street = (
         addr.street if not addr.street or addr.street.endswith("街道") else addr.street + "街道"
     )
-    return f"深圳市{district_name(addr.district)}{street}{addr.detail}"
+    return f"深圳市{district_name(addr.district)}{street}{community}{addr.detail}"
 
 
 def ethnic(value: str | None) -> str:
@@ -85,9 +102,32 @@ def point_address(code: str) -> str:
     return point.address if point else ""
 
 
-def point_hours(code: str) -> str:
+def point_hours(code: str, lang: str = "zh") -> str:
     point = codes.acceptance_point(code)
-    return point.hours if point else ""
+    return point.hours_text(lang) if point else ""
+
+
+def registration_relation(key: str, lang: str = "zh") -> str:
+    """The relation to the householder or landlord, as the office's rules name it."""
+    zh_en = office_rulebook().registration_relations.get(key)
+    if zh_en is None:
+        return key
+    return zh_en[1] if lang == "en" else zh_en[0]
+
+
+def point_counter(code: str, lang: str = "zh") -> str:
+    point = codes.acceptance_point(code)
+    return point.counter_text(lang) if point else ""
+
+
+KIOSK_PHOTO_LABEL = ("本机采集号", "Kiosk capture no.")
+PHOTO_LABEL = ("数码照相图像号", "Photo number")
+
+
+def photo_number_label(app: Application, lang: str = "zh") -> str:
+    """A number the kiosk made is its own capture number, never a 数码照相图像号 (docs/photo.md)."""
+    zh, en = KIOSK_PHOTO_LABEL if app.photo_number_source == "kiosk" else PHOTO_LABEL
+    return en if lang == "en" else zh
 
 
 def id_validity(app: Application, lang: str = "zh") -> str:
@@ -98,16 +138,33 @@ def id_validity(app: Application, lang: str = "zh") -> str:
     return f"{date(card.valid_from, lang)} - {end}"
 
 
-def materials_to_bring(app: Application) -> list[tuple[str, bool]]:
-    """(material label key, already declared in hand) for the counter, from the rules.
+def materials_for_service(
+    service: str, replacement_reason: str | None = None, changed_items: list[str] | None = None
+) -> list[str]:
+    """The material keys to bring for a service, from the rules: the loss statement only when
+    the permit was lost, the damaged permit only when damaged (both while the reason is not
+    known yet), and the proof named for each changed item once the items are known."""
+    book = office_rulebook()
+    keys: list[str] = []
+    for key in book.materials_for(service):
+        if key == "loss_statement" and replacement_reason == "damaged":
+            continue
+        if key == "damaged_permit" and replacement_reason == "lost":
+            continue
+        if key in ("change_proof", "correction_proof"):
+            if changed_items is None:  # not chosen yet: the heading, then the proof of every item
+                keys.append(key)
+            items = changed_items if changed_items is not None else list(book.proofs)
+            keys += [p for item in items for p in book.proof_for(item) if p not in keys]
+            continue
+        keys.append(key)
+    return keys
 
-    The loss statement is only asked for when the permit was lost.
-    """
-    keys = list(office_rulebook().materials_for(app.service))
-    if app.service == "replacement" and app.replacement_reason != "lost":
-        keys = [k for k in keys if k != "loss_statement"]
-    # the form is printed by the kiosk itself, so it is always in hand
-    return [(k, k in app.materials or k == "form") for k in keys]
+
+def materials_to_bring(app: Application) -> list[tuple[str, bool]]:
+    """(material key, confirmed in hand by the applicant on screen) for the counter."""
+    keys = materials_for_service(app.service, app.replacement_reason, [c.item for c in app.changes])
+    return [(k, k in app.materials) for k in keys]
 
 
 def material_label(key: str, lang: str = "zh") -> str:

@@ -44,6 +44,7 @@ def can_move(current: str, new: str) -> bool:
 class Address:
     district: str = ""  # district code, e.g. 440305
     street: str = ""
+    community: str = ""  # 社区, as districts.toml names it ("" where the journey does not ask)
     detail: str = ""  # road, building, room
 
     def is_complete(self) -> bool:
@@ -84,9 +85,9 @@ class Application:
     status: str = "draft"
     residence: Address = field(default_factory=Address)
     phone: str = ""
-    condition: str = "none"
+    condition: str = "none"  # "": not asked (renewal, change, correction) or not answered
     condition_details: dict[str, str] = field(default_factory=dict)
-    student: bool = False
+    student: bool | None = None  # None: the question was not asked or not answered
     relatives: list[Relative] = field(default_factory=list)
     changes: list[ChangeItem] = field(default_factory=list)
     replacement_reason: str | None = None  # lost | damaged
@@ -96,9 +97,15 @@ class Application:
     photo_number_source: str = ""  # scanned | typed | kiosk
     photo_jpeg: bytes | None = None
     signature_png: bytes | None = None
-    materials: list[str] = field(default_factory=list)
+    materials: list[str] = field(default_factory=list)  # those the applicant confirmed in hand
     created_at: dt.datetime | None = None
     submitted_at: dt.datetime | None = None
+    # first application (申领): the 受理点 where the permit will be collected (its code)
+    collection_point: str = ""
+    # residence registration (居住登记): since when, and the relation to the householder or
+    # landlord (a key of rules.toml [registration.relations])
+    lived_since: dt.date | None = None
+    householder_relation: str = ""
 
     @property
     def photo_sha256(self) -> str | None:
@@ -141,6 +148,9 @@ class Application:
             "materials": list(self.materials),
             "created_at": enc(self.created_at),
             "submitted_at": enc(self.submitted_at),
+            "collection_point": self.collection_point,
+            "lived_since": enc(self.lived_since),
+            "householder_relation": self.householder_relation,
         }
         return out
 
@@ -166,7 +176,7 @@ class Application:
             phone=data.get("phone", ""),
             condition=data.get("condition", "none"),
             condition_details=dict(data.get("condition_details") or {}),
-            student=bool(data.get("student", False)),
+            student=None if data.get("student") is None else bool(data["student"]),
             relatives=[Relative(**r) for r in data.get("relatives") or []],
             changes=[ChangeItem(**c) for c in data.get("changes") or []],
             replacement_reason=data.get("replacement_reason"),
@@ -183,6 +193,9 @@ class Application:
             materials=list(data.get("materials") or []),
             created_at=stamp(data.get("created_at")),
             submitted_at=stamp(data.get("submitted_at")),
+            collection_point=data.get("collection_point", ""),
+            lived_since=date(data.get("lived_since")),
+            householder_relation=data.get("householder_relation", ""),
         )
 
 

@@ -69,6 +69,7 @@ class Condition:
     zh: str
     en: str
     details: tuple[str, ...]
+    first_details: tuple[str, ...] = ()  # asked as well on a first application (申领)
 
     def text(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
@@ -76,9 +77,14 @@ class Condition:
 
 def conditions() -> list[Condition]:
     return [
-        Condition(k, v["zh"], v["en"], tuple(v["details"]))
+        Condition(k, v["zh"], v["en"], tuple(v["details"]), tuple(v.get("first_details", ())))
         for k, v in _load("codes")["conditions"].items()
     ]
+
+
+def student_details() -> tuple[str, ...]:
+    """What a full-time student applying directly gives (school, student number)."""
+    return tuple(_load("codes").get("student", {}).get("details", ()))
 
 
 def condition(key: str) -> Condition:
@@ -117,20 +123,78 @@ def label(table: str, key: str) -> Label:
 
 
 @dataclass(frozen=True)
+class Community:
+    code: str  # national statistical code (village level), 12 digits
+    zh: str  # as people say it: 大塘龙社区
+    en: str  # pinyin: Datanglong Community
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Street:
+    code: str  # national statistical code, 9 digits
+    zh: str  # without the 街道 suffix, as people say it
+    en: str  # pinyin
+    communities: tuple[Community, ...] = ()
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def community(self, name: str) -> Community | None:
+        return next((c for c in self.communities if c.zh == name), None)
+
+
+@dataclass(frozen=True)
 class District:
-    code: str
+    key: str  # what an address stores: the national code, or "dapeng" for 大鹏新区
+    code: str  # national statistical code (大鹏新区: 龙岗区's, where the national data list it)
     zh: str
     en: str
-    streets: tuple[str, ...]
+    streets: tuple[Street, ...]
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def street(self, name: str) -> Street | None:
+        return next((s for s in self.streets if s.zh == name.removesuffix("街道")), None)
 
 
+@cache
 def districts() -> list[District]:
-    data = _load("districts")
-    return [District(d["code"], d["zh"], d["en"], tuple(d["streets"])) for d in data["district"]]
+    """Shenzhen's districts in picker order (generated from the national data, see
+    scripts/build_districts.py). Built once: callers must not change the list."""
+    return [
+        District(
+            d["key"],
+            d["code"],
+            d["zh"],
+            d["en"],
+            tuple(
+                Street(
+                    s["code"],
+                    s["zh"],
+                    s["en"],
+                    tuple(Community(c["code"], c["zh"], c["en"]) for c in s.get("community", [])),
+                )
+                for s in d.get("street", [])
+            ),
+        )
+        for d in _load("districts")["district"]
+    ]
+
+
+def district(key: str) -> District | None:
+    return next((d for d in districts() if d.key == key), None)
 
 
 def districts_verified() -> bool:
     return bool(_load("districts").get("verified", False))
+
+
+def districts_source() -> dict[str, str]:
+    return dict(_load("districts").get("source", {}))
 
 
 @dataclass(frozen=True)
@@ -142,13 +206,39 @@ class AcceptancePoint:
     street: str
     address: str
     hours: str
+    hours_en: str = ""
+    counter: str = ""  # the window the slip sends the applicant to
+    counter_en: str = ""
+    streets: tuple[str, ...] = ()  # the 9-digit codes of the streets it serves
+    demo: bool = False  # a made-up point (demo and training data)
 
     def text(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
 
+    def hours_text(self, lang: str) -> str:
+        return (self.hours_en or self.hours) if lang == "en" else self.hours
+
+    def counter_text(self, lang: str) -> str:
+        return (self.counter_en or self.counter) if lang == "en" else self.counter
+
 
 def acceptance_points() -> list[AcceptancePoint]:
-    return [AcceptancePoint(**p) for p in _load("acceptance_points")["point"]]
+    return [
+        AcceptancePoint(**{**p, "streets": tuple(p.get("streets", ()))})
+        for p in _load("acceptance_points")["point"]
+    ]
+
+
+def street_code(district_key: str, street: str) -> str:
+    """The 9-digit code of a street named in an address ("" when the data do not know it)."""
+    found = district(district_key)
+    known = found.street(street) if found and street else None
+    return known.code if known else ""
+
+
+def points_serving(code: str) -> list[AcceptancePoint]:
+    """The acceptance points that serve the street with this 9-digit code."""
+    return [p for p in acceptance_points() if code and code in p.streets]
 
 
 def acceptance_point(code: str) -> AcceptancePoint | None:
@@ -156,10 +246,15 @@ def acceptance_point(code: str) -> AcceptancePoint | None:
 
 
 def nearest_acceptance_point(district_code: str, street: str | None = None) -> AcceptancePoint:
-    """The default 受理点 for an address: same street, else same district, else the first."""
+    """The default 受理点 for an address: the point that serves the street, else one in the same
+    street or district, else the first."""
     points = acceptance_points()
+    bare = (street or "").removesuffix("街道")
+    serving = points_serving(street_code(district_code, bare))
+    if serving:
+        return serving[0]
     for p in points:
-        if p.district == district_code and street and p.street == street:
+        if p.district == district_code and bare and p.street.removesuffix("街道") == bare:
             return p
     for p in points:
         if p.district == district_code:

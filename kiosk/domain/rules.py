@@ -22,6 +22,10 @@ CONDITIONS: tuple[str, ...] = ("employment", "property", "talent", "entrepreneur
 PermitType = Literal["standard", "temporary"]
 PERMIT_TYPES: tuple[str, ...] = ("standard", "temporary")
 SERVICES: tuple[str, ...] = ("renewal", "replacement", "exchange", "change", "correction")
+# first application (申领) and residence registration (居住登记): their own paper, not the
+# 补办/换领/变更更正 form
+FIRST_SERVICES: tuple[str, ...] = ("application", "registration")
+ALL_SERVICES: tuple[str, ...] = SERVICES + FIRST_SERVICES
 
 
 class RulesError(ValueError):
@@ -41,6 +45,28 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class OfficeRule:
+    """A rule that is the office's own, not the source guide's (``source = "office"`` in the data)."""
+
+    path: str  # the table in rules.toml, e.g. "collection"
+    zh: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+def _office_rules(node: Any, prefix: str = "") -> list[OfficeRule]:
+    out: list[OfficeRule] = []
+    if isinstance(node, dict):
+        if node.get("source") == "office":
+            out.append(OfficeRule(prefix, str(node.get("zh", "")), str(node.get("en", ""))))
+        for key, value in node.items():
+            out += _office_rules(value, f"{prefix}.{key}" if prefix else key)
+    return out
+
+
+@dataclass(frozen=True)
 class RuleBook:
     min_age: int
     senior_age: int
@@ -54,6 +80,14 @@ class RuleBook:
     grace_months: int
     free_exchange_until: dt.date
     materials: dict[str, tuple[str, ...]]
+    # the office's own (see OfficeRule); defaults keep a short rules file of an office loadable
+    proofs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    collection_working_days: dict[str, int] = field(default_factory=dict)
+    card_fees: dict[str, int | str] = field(default_factory=dict)
+    first_application_card_fee: int = 0
+    office_rules: tuple[OfficeRule, ...] = ()
+    # residence registration: relation to the householder or landlord (key → zh, en), in order
+    registration_relations: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> RuleBook:
@@ -95,7 +129,33 @@ class RuleBook:
             regulation_effective=need("transitional.regulation_effective"),
             grace_months=int(need("transitional.grace_months")),
             free_exchange_until=need("transitional.free_exchange_until"),
-            materials={k: tuple(v) for k, v in need("materials").items()},
+            materials={
+                **{k: tuple(need(f"materials.{k}")) for k in SERVICES},
+                # an office's older rules file may not list them yet: nothing listed then
+                **{k: tuple(raw.get("materials", {}).get(k, ())) for k in FIRST_SERVICES},
+            },
+            proofs={
+                k: tuple(v)
+                for k, v in raw.get("materials", {}).get("proof", {}).items()
+                if isinstance(v, list)
+            },
+            collection_working_days={
+                k: int(v) for k, v in raw.get("collection", {}).get("working_days", {}).items()
+            },
+            card_fees={
+                k: v
+                for k, v in raw.get("fees", {}).get("card_fee", {}).items()
+                if k in SERVICES and (v == "ask" or isinstance(v, int))
+            },
+            first_application_card_fee=int(
+                raw.get("fees", {}).get("first_application_card_fee", 0)
+            ),
+            office_rules=tuple(_office_rules(raw)),
+            registration_relations={
+                k: (str(v["zh"]), str(v["en"]))
+                for k, v in raw.get("registration", {}).get("relations", {}).items()
+                if isinstance(v, dict)
+            },
         )
         unknown = set(book.qualifying_conditions) - set(CONDITIONS)
         if unknown:
@@ -124,7 +184,7 @@ class RuleBook:
                 (
                     Message(
                         "under_min_age",
-                        f"申请人未满{self.min_age}周岁(现{age}周岁),须由监护人到柜台办理。",
+                        f"申请人未满{self.min_age}周岁（现{age}周岁），须由监护人到柜台办理。",
                         f"The applicant is under {self.min_age} (now {age}); "
                         "a guardian must apply at the counter.",
                     ),
@@ -137,7 +197,7 @@ class RuleBook:
                 (
                     Message(
                         "senior",
-                        f"已满{self.senior_age}周岁,无需其他办理条件即可申领居住证。",
+                        f"已满{self.senior_age}周岁，无需其他办理条件即可申领居住证。",
                         f"Aged {self.senior_age} or over: the permit is issued without a further condition.",
                     ),
                 ),
@@ -149,7 +209,7 @@ class RuleBook:
                 (
                     Message(
                         "student",
-                        "在深圳全日制学校就读的学生,可直接申领居住证。",
+                        "在深圳全日制学校就读的学生，可直接申领居住证。",
                         "A full-time student of a Shenzhen school may apply directly.",
                     ),
                 ),
@@ -161,7 +221,7 @@ class RuleBook:
                 (
                     Message(
                         f"condition_{condition}",
-                        f"已满{self.min_age}周岁并符合所选办理条件。请确保所选条件真实,否则审核不能通过。",
+                        f"已满{self.min_age}周岁并符合所选办理条件。请确保所选条件真实，否则审核不能通过。",
                         f"Aged {self.min_age} or over and meets the chosen condition. "
                         "The condition must be true, or the review will fail.",
                     ),
@@ -173,7 +233,7 @@ class RuleBook:
             (
                 Message(
                     "no_condition",
-                    "未满60周岁且不是在读全日制学生的,须符合至少一项办理条件(就业、房产、人才、创业或其他规定情形)。",
+                    "未满60周岁且不是在读全日制学生的，须符合至少一项办理条件（就业、房产、人才、创业或其他规定情形）。",
                     "Under 60 and not a full-time student: at least one condition is needed "
                     "(work, property, talent, business, or another set circumstance).",
                 ),
@@ -205,10 +265,11 @@ class RuleBook:
                 (
                     Message(
                         "too_early",
-                        f"还未到延期时间。有效期满前{self.renewal_window_days}日内才能申请延期,"
-                        f"请于{opens:%Y年%m月%d日}起(还有{days}天)再来办理。",
+                        f"还未到延期时间。有效期满前{self.renewal_window_days}日内才能申请延期，"
+                        f"请于{opens:%Y年%m月%d日}起（还有{days}天）再来办理。",
                         f"Too early to renew. Renewal opens {self.renewal_window_days} days before "
-                        f"expiry: please come back from {opens.isoformat()} (in {days} days).",
+                        f"expiry: please come back from {opens.isoformat()} "
+                        f"(in {days} {'day' if days == 1 else 'days'}).",
                     ),
                     self.employer_note,
                 ),
@@ -220,7 +281,7 @@ class RuleBook:
                 (
                     Message(
                         "expired",
-                        f"您的居住证已于{expires:%Y年%m月%d日}到期,过期未延期的居住证已自动终止使用,不能再延期,须重新申领。",
+                        f"您的居住证已于{expires:%Y年%m月%d日}到期，过期未延期的居住证已自动终止使用，不能再延期，须重新申领。",
                         f"Your permit expired on {expires.isoformat()}. A permit not renewed by its "
                         "expiry stops working and cannot be renewed; you must apply anew.",
                     ),
@@ -238,7 +299,7 @@ class RuleBook:
             (
                 Message(
                     "renew",
-                    f"可以办理延期。每次延期{length_zh},审核通过后新的有效期至{new_expiry:%Y年%m月%d日}。",
+                    f"可以办理延期。每次延期{length_zh}，审核通过后新的有效期至{new_expiry:%Y年%m月%d日}。",
                     f"You can renew now. Each renewal adds {length_en}; once approved the permit "
                     f"is valid until {new_expiry.isoformat()}.",
                 ),
@@ -260,7 +321,7 @@ class RuleBook:
                 (
                     Message(
                         "transitional_free",
-                        f"旧证在{self.regulation_effective:%Y年%m月%d日}仍有效,可继续使用{self.grace_months}个月,期间可免费换领新证。",
+                        f"旧证在{self.regulation_effective:%Y年%m月%d日}仍有效，可继续使用{self.grace_months}个月，期间可免费换领新证。",
                         f"An old permit valid on {self.regulation_effective.isoformat()} stays usable for "
                         f"{self.grace_months} months and may be exchanged free of charge.",
                     ),
@@ -271,7 +332,7 @@ class RuleBook:
             (
                 Message(
                     "transitional_over",
-                    f"旧证过渡期已于{self.free_exchange_until:%Y年%m月%d日}结束,旧证已不能使用。",
+                    f"旧证过渡期已于{self.free_exchange_until:%Y年%m月%d日}结束，旧证已不能使用。",
                     f"The old-permit grace period ended on {self.free_exchange_until.isoformat()}; "
                     "old permits are no longer usable.",
                 ),
@@ -280,6 +341,22 @@ class RuleBook:
 
     def materials_for(self, service: str) -> tuple[str, ...]:
         return self.materials[service]
+
+    def proof_for(self, item: str) -> tuple[str, ...]:
+        """What proves a changed or corrected item (codes.toml material keys); () for none."""
+        return self.proofs.get(item, ("proof_other",))
+
+    def collection_days(self, service: str) -> int | None:
+        """Working days from approval to collection of the new permit; None: no new permit to
+        collect (renewal is done once approved) or the office has not set it."""
+        return None if service == "renewal" else self.collection_working_days.get(service)
+
+    def card_fee(self, service: str) -> int | None:
+        """The card fee (工本费) in yuan, or None when the office has not set it (the counter says)."""
+        if service == "application":  # 首次申领不收工本费 (the guide)
+            return self.first_application_card_fee
+        fee = self.card_fees.get(service, "ask")
+        return fee if isinstance(fee, int) else None
 
 
 def office_rulebook() -> RuleBook:

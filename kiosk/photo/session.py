@@ -12,14 +12,17 @@ help (the session keeps working: the applicant may go on trying).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from kiosk.domain.messages import Message
 from kiosk.photo.analysis import LIVE_DETECT_SIDE, PROBLEMS, Analysis, Analyzer, Face
 from kiosk.photo.autocapture import AutoCapture, AutoCaptureSettings, Phase
+from kiosk.photo.geometry import PhotoSpec
 from kiosk.photo.spec import SpecPhoto, make_spec_photo
 
 HOLD_STILL = Message("hold_still", "很好，请保持不动", "Good: please hold still")
@@ -147,3 +150,18 @@ class PhotoSession:
         with self._lock:
             self.photo, self.failures, self.last_problems = None, 0, []
             self.auto.reset(now)
+
+
+def live_session(
+    config: Any, issue_number: Callable[[], str] | None = None, now: float | None = None
+) -> PhotoSession:
+    """The kiosk's photo step from its config (``photo.*``), tuned for a live camera."""
+    analyzer = Analyzer(
+        PhotoSpec.from_config(config), judge_background_every=8, detect_side=LIVE_DETECT_SIDE
+    )
+    return PhotoSession(
+        analyzer,
+        max_failures=int(config["photo.max_failures"]),
+        issue_number=issue_number,
+        now=time.monotonic() if now is None else now,
+    )

@@ -23,20 +23,24 @@ _log = logs.get("kiosk")
 
 def all_checks() -> list[Check]:
     """The checks in the order an administrator reads them."""
-    from kiosk.selfcheck import devices, files, hub, qt, storage
+    from kiosk.selfcheck import audio, backup, devices, files, hub, qt, storage
 
     return [
+        storage.check_data_folder,
         storage.check_database,
+        storage.check_database_key,
         files.check_fonts_pdf,
         qt.check_qt,
         files.check_translations,
         devices.check_reader,
         devices.check_camera,
         devices.check_printers,
+        audio.check_audio,
         storage.check_print_queue,
         hub.check_enrolment,
         hub.check_reachable,
         storage.check_disk,
+        backup.check_backup,
     ]
 
 

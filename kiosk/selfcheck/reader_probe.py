@@ -1,5 +1,6 @@
-"""ID-card reader self-check: the configured reader answers on its port; in demo mode the
-reader simulator is started on a pseudo-terminal and a card is read from it.
+"""ID-card reader self-check: the configured reader answers on its port; in demo mode a card is
+read from the simulated reader through its pyserial URL (``kiosksim://``, no pseudo-terminal, so
+the check runs on Windows too).
 
 Nothing read is reported or logged: the detail says that a card was read, never whose.
 """
@@ -10,7 +11,6 @@ from kiosk.devices.errors import DeviceError
 from kiosk.devices.idcard import samples
 from kiosk.devices.idcard.driver import DriverConfig
 from kiosk.devices.idcard.oneshot import NoCardError, read_one_card
-from kiosk.devices.idcard.simulator import SimulatedReader
 from kiosk.selfcheck.base import CheckResult, Context
 
 DEMO_TIMEOUT = (
@@ -28,13 +28,12 @@ def probe(ctx: Context) -> CheckResult:
             return CheckResult(
                 "reader", False, f"缺少演示身份证样本 / no sample cards in {samples.samples_dir()}"
             )
-        with SimulatedReader(card=names[0]) as sim:
-            try:
-                read_one_card(sim.port, baud, DEMO_TIMEOUT, config)
-            except DeviceError as exc:
-                return CheckResult(
-                    "reader", False, f"{exc.message.zh} / simulated reader: {exc.message.en}"
-                )
+        try:
+            read_one_card(f"kiosksim://{names[0]}", baud, DEMO_TIMEOUT, config)
+        except DeviceError as exc:
+            return CheckResult(
+                "reader", False, f"{exc.message.zh} / simulated reader: {exc.message.en}"
+            )
         return CheckResult("reader", True, "阅读器正常 / simulated reader: card read")
     port = str(ctx.config["reader.port"]).strip()
     if not port:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sqlite3
 
 from kiosk import paths
 from kiosk.selfcheck.base import CheckResult, Context
@@ -16,35 +15,54 @@ OPEN_STATES = ("queued", "waiting", "printing")
 HELD = "held"  # gave up retrying: staff must act, whatever its age
 
 
-def check_database(ctx: Context) -> CheckResult:
-    from sqlalchemy.exc import DatabaseError
+def check_data_folder(ctx: Context) -> CheckResult:
+    """The data folder takes a file and has room for the database to grow."""
+    from kiosk.storage.startup import StartupProblem, check_data_folder
 
+    try:
+        check_data_folder()
+    except StartupProblem as problem:
+        return CheckResult("data_folder", False, problem.one_line())
+    return CheckResult("data_folder", True, f"数据文件夹可写 / {paths.home()} is writable")
+
+
+def check_database(ctx: Context) -> CheckResult:
+    """Opens with its key, migrated to this release (not a newer one), pages intact."""
+    from kiosk.storage.startup import StartupProblem, check_database
+
+    try:
+        check_database(paths.database_file())
+    except StartupProblem as problem:
+        return CheckResult("database", False, problem.one_line())
     from kiosk.storage import db
 
     engine = db.make_engine(paths.database_file())
     try:
-        db.upgrade(engine)
-        status = db.check(engine)
-    except db.SchemaTooNewError as exc:
-        return CheckResult("database", False, f"数据库版本比本程序新 / {exc}")
-    except DatabaseError as exc:
-        return CheckResult(
-            "database",
-            False,
-            f"数据库文件无法打开，请从备份恢复 / cannot open {paths.database_file()}: {exc.orig}",
-        )
+        current = db.current_revision(engine)
     finally:
         engine.dispose()
-    if status["state"] != "up_to_date":
+    return CheckResult("database", True, f"数据库正常 / encrypted, schema {current}, file intact")
+
+
+def check_database_key(ctx: Context) -> CheckResult:
+    """Outside demo mode the key must be sealed (systemd-creds / DPAPI), not a file beside the data."""
+    from kiosk.storage import dbkey
+
+    key = dbkey.find()
+    if key is None:
+        return CheckResult("database_key", False, "数据库密钥尚未生成 / no database key yet")
+    if key.sealed:
+        return CheckResult("database_key", True, f"数据库密钥已封存 / key sealed ({key.store})")
+    if ctx.demo:
         return CheckResult(
-            "database", False, f"数据库结构未更新 / schema {status['state']} at {status['current']}"
+            "database_key", True, f"演示模式:密钥文件 / demo: plain key file {key.location}"
         )
-    # a page-level check: catches a file damaged by a power cut that still opens
-    with sqlite3.connect(paths.database_file()) as conn:
-        verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
-    if verdict != "ok":
-        return CheckResult("database", False, f"数据库文件损坏 / database file damaged: {verdict}")
-    return CheckResult("database", True, f"数据库正常 / schema {status['current']}, file intact")
+    return CheckResult(
+        "database_key",
+        False,
+        f"数据库密钥未封存,请以 root 运行 kiosk db seal-key / key is a plain file ({key.location}); "
+        "run `kiosk db seal-key` as root",
+    )
 
 
 def check_print_queue(ctx: Context) -> CheckResult:
@@ -53,9 +71,16 @@ def check_print_queue(ctx: Context) -> CheckResult:
 
     from kiosk.storage import db
     from kiosk.storage.models import PrintJob
+    from kiosk.storage.startup import problem_from
 
-    engine = db.make_engine(paths.database_file())
     cutoff = dt.datetime.now(dt.UTC) - STUCK_AFTER
+    try:
+        engine = db.make_engine(paths.database_file())
+    except Exception as exc:
+        problem = problem_from(exc)
+        if problem is None:
+            raise
+        return CheckResult("print_queue", False, f"无法读取打印队列 / {problem.one_line()}")
     try:
         with engine.connect() as conn:
             stuck = conn.execute(
@@ -68,6 +93,11 @@ def check_print_queue(ctx: Context) -> CheckResult:
                 )
                 .group_by(PrintJob.state)
             ).all()
+    except Exception as exc:
+        problem = problem_from(exc)
+        if problem is None:
+            raise
+        return CheckResult("print_queue", False, f"无法读取打印队列 / {problem.one_line()}")
     finally:
         engine.dispose()
     if stuck:

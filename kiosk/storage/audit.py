@@ -11,8 +11,9 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from kiosk.storage.models import AuditEvent, utcnow
@@ -75,27 +76,54 @@ class Verification:
         return {"ok": self.ok, "entries": self.entries, "first_bad": self.first_bad}
 
 
+def _raw_rows(session: Session) -> Any:
+    """Rows as stored, every column as text: a value the ORM cannot even parse (a garbled
+    timestamp) must become a broken entry, not an exception."""
+    table = AuditEvent.__table__
+    columns = [type_coerce(table.c[name], String) for name in _COLUMNS]
+    return session.execute(select(table.c.id, *columns).order_by(table.c.id))
+
+
+_COLUMNS = ("at", "actor", "action", "subject", "detail", "prev_hash", "hash")
+
+
+def _event(row: Any) -> AuditEvent:
+    at = dt.datetime.fromisoformat(str(row.at))  # ValueError/TypeError: the entry is broken
+    fields = {name: getattr(row, name) for name in _COLUMNS[1:]}
+    for name, value in fields.items():
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} is not text")
+    return AuditEvent(id=row.id, at=at, **fields)
+
+
 def verify(session: Session) -> Verification:
-    """Walk the chain in id order; the first entry whose links or hash do not hold is ``first_bad``."""
+    """Walk the chain in id order; the first entry whose links or hash do not hold — or that
+    cannot be read at all — is ``first_bad``. Never raises on a damaged row."""
     prev = GENESIS
     count = 0
     expected_id = 1
-    for event in session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
+    for row in _raw_rows(session):
         count += 1
-        if (
-            event.id != expected_id
-            or event.prev_hash != prev
-            or entry_hash(prev, event) != event.hash
-        ):
-            return Verification(False, count, event.id, prev)
-        prev = event.hash
+        try:
+            event = _event(row)
+            intact = (
+                event.id == expected_id
+                and event.prev_hash == prev
+                and entry_hash(prev, event) == event.hash
+            )
+        except (ValueError, TypeError, OverflowError):
+            intact = False
+        if not intact:
+            return Verification(False, count, row.id, prev)
+        prev = row.hash
         expected_id += 1
     return Verification(True, count, None, prev)
 
 
 def head(session: Session) -> tuple[int, str]:
     """(number of entries, newest hash): what goes to the hub so truncation is caught there."""
+    table = AuditEvent.__table__
     last = session.execute(
-        select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    return (last.id, last.hash) if last else (0, GENESIS)
+        select(table.c.id, table.c.hash).order_by(table.c.id.desc()).limit(1)
+    ).one_or_none()
+    return (int(last.id), str(last.hash)) if last else (0, GENESIS)

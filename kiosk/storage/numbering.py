@@ -1,11 +1,13 @@
 """Application and queue numbers that stay unique across kiosks that never talk to each other.
 
-Both carry the acceptance point and kiosk id, plus the Shenzhen date and a per-day sequence
-bumped inside the caller's transaction (so a rolled-back submission does not burn... or reuse a
-number: SQLite serialises writers, and the counter row is updated in the same commit).
+Both use the Shenzhen date and a per-day sequence bumped inside the caller's transaction (so a
+rolled-back submission does not burn... or reuse a number: SQLite serialises writers, and the
+counter row is updated in the same commit).
 
 - application number: ``FT01-K01-20261126-0007`` (point, kiosk, date, sequence)
-- queue number (called at the counter): ``FT01-K01-007``, one sequence per kiosk per day
+- queue number, short enough to be called out at the counter: ``A012``, the kiosk's own letter
+  (``kiosk.queue_letter`` in config, one per kiosk at a point) and the same daily sequence, so two
+  kiosks that never talk never hand out the same number
 """
 
 from __future__ import annotations
@@ -40,11 +42,17 @@ def application_number(point: str, kiosk: str, day: dt.date, seq: int) -> str:
     return f"{point}-{kiosk}-{day:%Y%m%d}-{seq:04d}"
 
 
-def queue_number(point: str, kiosk: str, seq: int) -> str:
-    return f"{point}-{kiosk}-{seq:03d}"
+QUEUE_NUMBER = re.compile(r"^[A-Z]\d{3,}$")
 
 
-def allocate(session: Session, point: str, kiosk: str, day: dt.date) -> tuple[str, str]:
+def queue_number(letter: str, seq: int) -> str:
+    """``A012``: the kiosk's letter, then the day's sequence (three digits, more past 999)."""
+    return f"{letter}{seq:03d}"
+
+
+def allocate(
+    session: Session, point: str, kiosk: str, day: dt.date, letter: str = "A"
+) -> tuple[str, str]:
     """A fresh (application number, queue number) pair for today."""
     seq = next_value(session, "application", day)
-    return application_number(point, kiosk, day, seq), queue_number(point, kiosk, seq)
+    return application_number(point, kiosk, day, seq), queue_number(letter, seq)

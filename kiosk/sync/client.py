@@ -1,13 +1,15 @@
 """The kiosk's HTTP client for the hub: signs every request, keeps the hub's clock offset, and
 sorts each answer into what the worker should do with the item.
 
-Success is only a 200/201 whose JSON acknowledgement names this item's uuid, content hash and
-every part (photo included): a captive portal's 200 page or a partial upload is never success.
+Success is only a 200/201 signed by the hub (``X-Hub-Signature``, under this kiosk's secret and
+the request's nonce) whose JSON acknowledgement names this item's uuid, content hash and every part
+(photo included): a captive portal's 200 page, a forged answer or a partial upload is never
+success. An item is quarantined only when the hub's signed answer says it will never accept it
+(``"permanent": true``), or the item is over the hub's size limit (413); anything else is retried.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import secrets
 import time
@@ -16,13 +18,18 @@ from typing import Any, Literal
 
 import httpx
 
+from kiosk import __version__
 from kiosk.config import Config
-from kiosk.sync import crypto, signing
 from kiosk.sync.enrolment import Enrolment, hub_url, verify_option
+from kiosk_protocol import sealing, signing
 
 Outcome = Literal["held", "quarantine", "retry_item", "retry_all"]
-PERMANENT = (409, 410, 413, 422)  # the hub refuses this item for good: quarantine it
+TOO_LARGE = 413  # over the hub's size cap: sending the same bytes again cannot help
 HUB_BUSY = (429, 503)  # the hub asks everyone to wait
+
+
+class HubAnswerError(RuntimeError):
+    """The hub's answer to hello or reconcile is not signed by it, or not what it should be."""
 
 
 @dataclass(frozen=True)
@@ -45,9 +52,11 @@ def _retry_after(response: httpx.Response) -> float | None:
 def _reason(response: httpx.Response) -> str:
     try:
         data = response.json()
-        return str(data.get("reason") or data.get("error") or response.text[:200])
     except ValueError:
         return response.text[:200] or response.reason_phrase
+    if not isinstance(data, dict):
+        return response.text[:200]
+    return str(data.get("reason") or data.get("error") or response.text[:200])
 
 
 class HubClient:
@@ -58,7 +67,8 @@ class HubClient:
         self.http = httpx.Client(
             verify=verify_option(config),
             timeout=httpx.Timeout(float(config["sync.timeout"])),
-            headers={"User-Agent": "sz-residence-kiosk-sync/1"},
+            # the version lets the hub's fleet view show which release each kiosk runs
+            headers={"User-Agent": "sz-residence-kiosk-sync/1", "X-Kiosk-Version": __version__},
         )
 
     def close(self) -> None:
@@ -89,27 +99,48 @@ class HubClient:
             }
             sent = time.time()
             response = self.http.request(method, self.base + path, content=body, headers=signed)
-            hub_time = response.headers.get(signing.HEADER_HUB_TIME)
-            if hub_time:
-                with contextlib.suppress(ValueError):
-                    self.offset = float(hub_time) - (sent + time.time()) / 2
-            if response.status_code == 401 and hub_time and _error_code(response) == "stale":
+            hub_time = signing.parse_time(response.headers.get(signing.HEADER_HUB_TIME))
+            if hub_time is not None:  # never NaN or inf: a bad header must not poison the clock
+                self.offset = hub_time - (sent + time.time()) / 2
+            stale = response.status_code == 401 and _error_code(response) == "stale"
+            if stale and hub_time is not None:
                 continue
             return response
         assert response is not None
         return response
 
-    def hello(self) -> dict[str, Any]:
-        response = self.request("GET", "/v1/hello")
+    def signed_by_hub(self, response: httpx.Response) -> bool:
+        """The answer carries the hub's signature over this request's nonce and its body."""
+        signature = response.headers.get(signing.HEADER_HUB_SIGNATURE, "")
+        nonce = response.request.headers.get(signing.HEADER_NONCE, "")
+        return bool(signature) and signing.verify_answer(
+            self.enrolment.secret, signature, nonce, response.status_code, response.content
+        )
+
+    def _signed_json(self, response: httpx.Response) -> dict[str, Any]:
         response.raise_for_status()
-        return dict(response.json())
+        if not self.signed_by_hub(response):
+            raise HubAnswerError("the answer is not signed by the hub")
+        try:
+            data = response.json()
+        except ValueError:
+            raise HubAnswerError("the hub's answer is not JSON") from None
+        if not isinstance(data, dict):
+            raise HubAnswerError("the hub's answer is not a JSON object")
+        return data
+
+    def hello(self) -> dict[str, Any]:
+        return self._signed_json(self.request("GET", "/v1/hello"))
 
     def reconcile(self, items: dict[str, str]) -> dict[str, Any]:
         """Which of our acknowledged (uuid → hash) the hub does not hold, or holds differently."""
         body = json.dumps({"items": items}).encode("utf-8")
         response = self.request("POST", "/v1/reconcile", body, {"Content-Type": "application/json"})
-        response.raise_for_status()
-        return dict(response.json())
+        answer = self._signed_json(response)
+        for key in ("missing", "mismatched"):
+            if not isinstance(answer.get(key), list):
+                raise HubAnswerError(f"the hub's reconcile answer has no {key!r} list")
+        return answer
 
     def put_item(self, item_uuid: str, content_hash: str, sealed: bytes) -> SendResult:
         try:
@@ -130,9 +161,12 @@ class HubClient:
                 f"HTTP {status} from something that is not the hub (proxy or captive portal?)",
                 hub_answered=False,
             )
+        signed = self.signed_by_hub(response)
         if status in (200, 201):
+            if not signed:
+                return SendResult("retry_item", "acknowledgement is not signed by the hub")
             return self._check_ack(response, item_uuid, content_hash, sealed)
-        if status in PERMANENT:
+        if (signed and _permanent(response)) or status == TOO_LARGE:
             return SendResult("quarantine", f"HTTP {status}: {_reason(response)}")
         if status in HUB_BUSY:
             return SendResult("retry_all", f"HTTP {status}: hub busy", _retry_after(response))
@@ -151,7 +185,7 @@ class HubClient:
             ack = response.json()
         except ValueError:
             return SendResult("retry_item", "acknowledgement is not JSON")
-        expected_parts = crypto.open_envelope(sealed).part_hashes()
+        expected_parts = sealing.open_envelope(sealed).part_hashes()
         if not (
             isinstance(ack, dict)
             and ack.get("uuid") == item_uuid
@@ -163,8 +197,18 @@ class HubClient:
         return SendResult("held", f"HTTP {response.status_code}", ack=ack)
 
 
+def _permanent(response: httpx.Response) -> bool:
+    """The hub's word that this item can never be accepted (its answer says so)."""
+    try:
+        data = response.json()
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("permanent") is True
+
+
 def _error_code(response: httpx.Response) -> str:
     try:
-        return str(response.json().get("error", ""))
+        data = response.json()
     except ValueError:
         return ""
+    return str(data.get("error", "")) if isinstance(data, dict) else ""

@@ -7,20 +7,22 @@ secret for signing requests, and its public sealing key. All of it is kept in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
 import ssl
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from kiosk import paths
 from kiosk.config import Config
 from kiosk.domain.messages import Message
 from kiosk.sync import crypto
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class EnrolmentError(RuntimeError):
@@ -84,20 +86,25 @@ def hub_url(config: Config, enrolment: Enrolment) -> str:
     return (config["hub.url"] or enrolment.hub_url).rstrip("/")
 
 
-def kiosk_id(config: Config) -> str:
+def kiosk_id(config: Config, enrolment: Enrolment | None) -> str:
     """The id this kiosk goes by: the one the hub issued, else ``kiosk.id`` from the config."""
-    enrolment = load()
     return enrolment.kiosk_id if enrolment else str(config["kiosk.id"])
 
 
-def recipient(config: Config) -> crypto.Recipient:
+def recipient(config: Config, enrolment: Enrolment | None) -> crypto.Recipient:
     """Whom a new item is sealed to; refuses when neither enrolled nor in demo mode."""
-    enrolment = load()
     if enrolment is not None:
-        return enrolment.recipient()
+        # demo mode on an enrolled kiosk (demo-data --to-enrolled-hub, training): made-up people,
+        # marked so inside the sealed item; the hub refuses them unless run with --accept-demo
+        return dataclasses.replace(enrolment.recipient(), made_up=bool(config["sync.demo"]))
     if config["sync.demo"]:
         return crypto.demo_recipient()
     raise EnrolmentError(NOT_ENROLLED)
+
+
+def sealed_to(enrolment: Enrolment | None) -> crypto.Recipient:
+    """Whom a decision or audit head is sealed to: the enrolled hub, else the demo key."""
+    return enrolment.recipient() if enrolment is not None else crypto.demo_recipient()
 
 
 def verify_option(config: Config) -> bool | ssl.SSLContext:
@@ -106,9 +113,25 @@ def verify_option(config: Config) -> bool | ssl.SSLContext:
     return ssl.create_default_context(cafile=ca_file) if ca_file else True
 
 
-def enrol(url: str, code: str, config: Config) -> Enrolment:
-    """Trade the one-time code for this kiosk's identity and the hub's key, and save them."""
+PLAIN_HTTP = Message(
+    "sync.plain_http",
+    "登记必须使用加密连接（https://）；明文 http 只用于测试和演示（--allow-plain-http）。",
+    "enrolment needs an encrypted connection (https://); plain http is for tests and demos "
+    "only (--allow-plain-http).",
+)
+
+
+def enrol(url: str, code: str, config: Config, *, allow_plain_http: bool = False) -> Enrolment:
+    """Trade the one-time code for this kiosk's identity and the hub's key, and save them.
+
+    The answer carries the signing secret and the hub's key, so it travels over TLS only, unless
+    ``allow_plain_http`` (tests, demos on one machine; the hub must be started with it too).
+    """
+    import httpx  # here: the kiosk reads its enrolment at start, and that needs no HTTP client
+
     url = url.rstrip("/")
+    if not url.lower().startswith("https://") and not allow_plain_http:
+        raise EnrolmentError(PLAIN_HTTP)
     try:
         with httpx.Client(verify=verify_option(config), timeout=config["sync.timeout"]) as http:
             reply = http.post(f"{url}/v1/enrol", json={"code": code.strip()})
@@ -116,6 +139,8 @@ def enrol(url: str, code: str, config: Config) -> Enrolment:
         raise EnrolmentError(
             Message("sync.hub_unreachable", f"连不上后台：{exc}", f"cannot reach the hub: {exc}")
         ) from exc
+    if reply.status_code == 403 and _error_code(reply) == "plain_http":
+        raise EnrolmentError(PLAIN_HTTP)  # the hub, too, wants TLS
     if reply.status_code != 200:
         raise EnrolmentError(
             Message(
@@ -124,16 +149,26 @@ def enrol(url: str, code: str, config: Config) -> Enrolment:
                 f"the hub refused the code (wrong, used or expired; HTTP {reply.status_code}).",
             )
         )
-    data: dict[str, Any] = reply.json()
-    public_pem = data["hub_public_key"].encode("ascii")
-    enrolment = Enrolment(
-        hub_url=url,
-        kiosk_id=data["kiosk_id"],
-        secret_b64=data["secret"],
-        hub_public_pem=data["hub_public_key"],
-        key_id=crypto.DEFAULT_SUITE.key_id(public_pem),
-        enrolled_at=dt.datetime.now(dt.UTC).isoformat(),
-    )
+    try:
+        data: dict[str, Any] = reply.json()
+        public_pem = data["hub_public_key"].encode("ascii")
+        enrolment = Enrolment(
+            hub_url=url,
+            kiosk_id=str(data["kiosk_id"]),
+            secret_b64=str(data["secret"]),
+            hub_public_pem=data["hub_public_key"],
+            key_id=crypto.DEFAULT_SUITE.key_id(public_pem),
+            enrolled_at=dt.datetime.now(dt.UTC).isoformat(),
+        )
+        enrolment.secret  # noqa: B018 - valid base64, or refuse now
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise EnrolmentError(
+            Message(
+                "sync.bad_answer",
+                "后台的答复不完整或有误，未登记。",
+                "the hub's answer is incomplete or damaged; not enrolled.",
+            )
+        ) from None
     if enrolment.key_id != data.get("key_id"):
         raise EnrolmentError(
             Message(
@@ -144,3 +179,11 @@ def enrol(url: str, code: str, config: Config) -> Enrolment:
         )
     save(enrolment)
     return enrolment
+
+
+def _error_code(reply: httpx.Response) -> str:
+    try:
+        data = reply.json()
+    except ValueError:
+        return ""
+    return str(data.get("error", "")) if isinstance(data, dict) else ""

@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.storage.models import OutboxEntry, utcnow
-from kiosk.sync import crypto, enrolment
+from kiosk.sync import crypto
 
 KINDS = ("application", "decision", "print", "audit_head")
 STATES = ("pending", "sending", "acknowledged", "quarantined")
@@ -34,17 +34,13 @@ def enqueue(
     application_id: int | None = None,
     attachments: dict[str, bytes] | None = None,
     item_uuid: str | None = None,
-    recipient: crypto.Recipient | None = None,
+    recipient: crypto.Recipient,
 ) -> OutboxEntry:
-    """Seal ``payload`` (+ attachments) and add the entry to ``session`` (the caller commits).
-
-    Sealed to the enrolled hub's key, else to the demo key (then marked demo, never sent).
+    """Seal ``payload`` (+ attachments) to ``recipient`` and add the entry to ``session`` (the
+    caller commits). A demo recipient marks the entry demo: it is never sent.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown outbox kind {kind!r}")
-    if recipient is None:
-        enrolled = enrolment.load()
-        recipient = enrolled.recipient() if enrolled else crypto.demo_recipient()
     item_uuid = item_uuid or str(uuidlib.uuid4())
     attachments = dict(attachments or {})
     document = {

@@ -5,9 +5,10 @@ It sends while the hub answers; when it does not, it waits with capped full-jitt
 the reason and the rest keep moving. Items are leased, so two workers never send the same item at
 once, and a worker's restart takes back what a dead one held. ``send_now()`` skips every wait.
 
-UI use: ``SyncWorker(factory, config, on_status=callback).start()``; the callback gets ``True``
-(hub answering) or ``False`` from the worker thread, so wrap it for Qt; ``status(factory)``
-gives the supervisor counts.
+UI use: ``SyncWorker(factory, config, enrolled=enrolment.load, on_status=callback).start()``;
+``enrolled`` is asked for the enrolment each time a hub client is needed (an administrator may
+enrol while the kiosk runs). The callback gets ``True`` (hub answering) or ``False`` from the
+worker thread, so wrap it for Qt; ``status(factory, enrolled)`` gives the supervisor counts.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk import logs, paths
 from kiosk.config import Config
 from kiosk.storage.models import OutboxEntry, utcnow
-from kiosk.sync import enrolment, outbox, retention
+from kiosk.sync import outbox, retention
 from kiosk.sync.client import HubClient, SendResult
+from kiosk.sync.enrolment import Enrolment
 
 _log = logs.get("kiosk.sync")
 BATCH = 16
@@ -61,7 +63,7 @@ def _write_state(state: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
-def status(factory: sessionmaker[Session]) -> dict[str, Any]:
+def status(factory: sessionmaker[Session], enrolled: Enrolment | None) -> dict[str, Any]:
     """``{"pending", "quarantined", "acknowledged", "last_success", "last_error", ...}``."""
     with factory() as session:
         data = outbox.counts(session)
@@ -69,7 +71,7 @@ def status(factory: sessionmaker[Session]) -> dict[str, Any]:
     data["last_error"] = state.get("last_error")
     data["last_error_at"] = state.get("last_error_at")
     data["online"] = state.get("online")
-    data["enrolled"] = enrolment.load() is not None
+    data["enrolled"] = enrolled is not None
     return data
 
 
@@ -89,10 +91,12 @@ class SyncWorker:
         factory: sessionmaker[Session],
         config: Config,
         *,
+        enrolled: Callable[[], Enrolment | None],
         on_status: Callable[[bool], None] | None = None,
     ):
         self.factory = factory
         self.config = config
+        self.enrolled = enrolled
         self.on_status = on_status
         self.owner = outbox.new_owner()
         self.online: bool | None = None
@@ -277,7 +281,7 @@ class SyncWorker:
 
     def _get_client(self) -> HubClient | None:
         if self._client is None:
-            enrolled = enrolment.load()
+            enrolled = self.enrolled()
             if enrolled is None:
                 return None
             self._client = HubClient(enrolled, self.config)

@@ -18,8 +18,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kiosk.ui.keypad import pinyin_table
-from kiosk.ui.texts import tr
 from kiosk.ui.window import KioskWindow
+from kiosk.voice.speaker import Spoken
 
 
 def route(edges: list[tuple[str, str, str]], start: str, wanted: set[str]) -> list[str] | None:
@@ -47,6 +47,7 @@ class ScreenRecord:
     taps: int = 0
     typed_characters: int = 0
     seconds: float = 0.0
+    spoken: list[str] = field(default_factory=list)  # what the kiosk said on this screen
 
 
 @dataclass
@@ -60,9 +61,16 @@ class Recorder:
 
     def __post_init__(self) -> None:
         self.window.screenShown.connect(self._shown)
+        self.window.speaker.listeners.append(self._said)
         self.window.activity.reset_counts()
         self._since = time.perf_counter()
         self.screens.append(ScreenRecord(self.window.state))
+        last = self.window.speaker.last  # the screen already shown said its prompt before us
+        if last is not None:
+            self.screens[-1].spoken.append(last.text)
+
+    def _said(self, spoken: Spoken) -> None:
+        self.screens[-1].spoken.append(spoken.text)
 
     def _shown(self, state: str, _screen: str) -> None:
         self.close()
@@ -82,6 +90,7 @@ class Recorder:
     def detach(self) -> None:
         self.close()
         self.window.screenShown.disconnect(self._shown)
+        self.window.speaker.listeners.remove(self._said)
 
 
 def pump(ms: int = 0) -> None:
@@ -98,6 +107,7 @@ def pump(ms: int = 0) -> None:
 class Applicant:
     def __init__(self, window: KioskWindow, timeout: float = 30.0):
         self.window, self.ctx, self.timeout = window, window.ctx, timeout
+        self.texts = window.texts
 
     # -- finding and tapping ----------------------------------------------------------------------
 
@@ -121,7 +131,7 @@ class Applicant:
         name: str | None = None,
         text: str | None = None,
     ) -> QPushButton:
-        wanted = tr(text_key) if text_key else text
+        wanted = self.texts.tr(text_key) if text_key else text
         for b in self._visible_buttons():
             if choice is not None and b.property("choice") == choice:
                 return b
@@ -175,12 +185,12 @@ class Applicant:
         for ch in text:
             if ch.isascii():
                 if pad.mode == "text" and pad.chinese and ch.isalpha():
-                    self.tap(self._key(tr("key.to_abc")))
+                    self.tap(self._key(self.texts.tr("key.to_abc")))
                     pad = self.window.current.keypad  # type: ignore[union-attr]
                 self.tap(self._key(ch.upper() if ch.isalpha() else ch))
                 continue
             if not pad.chinese:
-                self.tap(self._key(tr("key.to_pinyin")))
+                self.tap(self._key(self.texts.tr("key.to_pinyin")))
             syllable = next(s for s, chars in pinyin_table().items() if ch in chars)
             for letter in syllable:
                 self.tap(self._key(letter.upper()))
@@ -189,7 +199,7 @@ class Applicant:
                     self.tap(self._key(ch, "candidate"))
                     break
                 except ScriptError:
-                    self.tap(self._key(tr("key.more"), "candidate"))
+                    self.tap(self._key(self.texts.tr("key.more"), "candidate"))
 
     def focus_field(self, index: int) -> None:
         self.window.current.fields[index].setFocus()  # type: ignore[union-attr]

@@ -6,31 +6,36 @@ language switch, large-text mode or a wipe never leaves old text or old data on 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.config import Config
-from kiosk.domain.rules import Decision
-from kiosk.ui.texts import tr
+from kiosk.domain.rules import Decision, RuleBook
+from kiosk.ui.card_source import CardRead, CardSource
+from kiosk.ui.kit import Runner, Texts, button, label
 from kiosk.workflows import branching
 from kiosk.workflows.journeys import JOURNEYS, Journey, Step
 from kiosk.workflows.visit import Visit
+
+if TYPE_CHECKING:  # imported where first used (a quicker start)
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from kiosk.devices.camera.qt_bridge import CameraBridge
+    from kiosk.devices.printers.jobs import PrintQueue
+    from kiosk.sync.enrolment import Enrolment
 
 
 class Navigator(QObject):
@@ -41,12 +46,17 @@ class Navigator(QObject):
 
 @dataclass
 class Context:
+    """What the applicant screens share: the kiosk's parts (built by kiosk/ui/app.py) and the
+    visit in progress with where it is."""
+
     config: Config
-    factory: Any  # sessionmaker
-    cards: Any  # CardSource
+    open_database: Callable[[], sessionmaker[Session]]
+    cards: CardSource
+    texts: Texts = field(default_factory=Texts)
+    runner: Runner = field(default_factory=Runner)
     demo: bool = False
-    make_camera: Callable[[], Any] | None = None  # () -> CameraBridge
-    print_queue: Any = None  # PrintQueue
+    make_camera: Callable[[], CameraBridge] | None = None
+    open_print_queue: Callable[[sessionmaker[Session]], PrintQueue] | None = None
     visit: Visit = field(default_factory=Visit)
     nav: Navigator = field(default_factory=Navigator)
     journey: Journey | None = None
@@ -57,6 +67,34 @@ class Context:
     background_work: bool = (
         True  # submit/print screens start their work (off for machine-only tests)
     )
+    # for the services: the office's rules and the enrolment, given by kiosk.ui.app.build
+    rules: RuleBook = field(default_factory=RuleBook.load)
+    enrolled: Callable[[], Enrolment | None] = lambda: None
+
+    # opened on first use: the welcome screen needs neither (a quicker start); the kiosk opens
+    # them once the welcome screen is up (kiosk.ui.app.Kiosk.finish_start)
+    _factory: sessionmaker[Session] | None = field(default=None, repr=False)
+    _print_queue: PrintQueue | None = field(default=None, repr=False)
+    _opening: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    @property
+    def factory(self) -> sessionmaker[Session]:
+        """The database's session factory (opened, and migrated, on first use)."""
+        with self._opening:
+            if self._factory is None:
+                self._factory = self.open_database()
+            return self._factory
+
+    @property
+    def print_queue(self) -> PrintQueue | None:
+        """The print-job queue, started on first use (None: this kiosk prints nothing)."""
+        with self._opening:
+            if self._print_queue is None and self.open_print_queue is not None:
+                self._print_queue = self.open_print_queue(self.factory)
+            return self._print_queue
+
+    def print_queue_if_open(self) -> PrintQueue | None:
+        return self._print_queue
 
     def go(self, trigger: str) -> None:
         self.nav.go.emit(trigger)
@@ -64,7 +102,7 @@ class Context:
     def advance(self) -> None:
         """``next``, or the outcome of the step's branching rule."""
         if self.step is not None and self.step.rule:
-            self.decision = branching.decide(self.step.rule, self.visit)
+            self.decision = branching.decide(self.step.rule, self.visit, self.rules)
             self.go(self.decision.outcome)
         else:
             self.go("next")
@@ -77,209 +115,6 @@ class Context:
             self.visit.service = self.journey.key
 
 
-# -- widgets ---------------------------------------------------------------------------------------
-
-
-def label(text: str, name: str = "", wrap: bool = True) -> QLabel:
-    lab = QLabel(text)
-    if name:
-        lab.setObjectName(name)
-    lab.setWordWrap(wrap)
-    lab.setTextFormat(Qt.TextFormat.PlainText)
-    return lab
-
-
-class WrapButton(QPushButton):
-    """A push button whose words wrap onto more lines instead of being cut off (long options,
-    English, large text). ``text()`` and ``setText()`` work as on any button. The style sheet
-    draws the button; the words are drawn here, in the colours the style sheet gives buttons
-    (white on a chosen or primary one). ``set_heading`` adds a larger first line (service tiles).
-    No child widgets: a screen full of options stays quick to build."""
-
-    MARGIN_H, MARGIN_V, MIN_H = 18, 8, 72
-    INK, INK_ON, INK_OFF = QColor("#0b2545"), QColor("#ffffff"), QColor("#5d6875")
-
-    def __init__(self, text: str = "", parent: QWidget | None = None):
-        super().__init__(parent)
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-        self._text, self._heading = text, ""
-        self._align = Qt.AlignmentFlag.AlignCenter
-        self._measured_for: object = None
-        self._measured: dict[object, int] = {}
-
-    def text(self) -> str:  # type: ignore[override]
-        return f"{self._heading}\n{self._text}" if self._heading else self._text
-
-    def setText(self, text: str) -> None:  # type: ignore[override]
-        self._text = text
-        self.updateGeometry()
-        self.update()
-
-    def set_heading(self, heading: str) -> None:
-        self._heading = heading
-        self.updateGeometry()
-        self.update()
-
-    def setAlignment(self, align: Qt.AlignmentFlag) -> None:
-        self._align = align
-        self.update()
-
-    # -- measuring and drawing the words -----------------------------------------------------
-
-    def _fonts(self) -> tuple[QFont, QFont]:
-        body = QFont(self.font())
-        heading = QFont(body)
-        heading.setBold(True)
-        if body.pixelSize() > 0:
-            heading.setPixelSize(round(body.pixelSize() * 1.25))
-        else:
-            heading.setPointSizeF(body.pointSizeF() * 1.25)
-        if self._heading:
-            body.setBold(False)
-        return body, heading
-
-    def _flags(self) -> int:
-        return int(self._align) | int(Qt.TextFlag.TextWordWrap)
-
-    def _blocks(self, width: int) -> list[tuple[QFont, str, int]]:
-        """(font, words, height) of each block at ``width`` (the heading, then the words)."""
-        body, heading = self._fonts()
-        blocks = [(heading, self._heading)] if self._heading else []
-        blocks.append((body, self._text))
-        out = []
-        for font, words in blocks:
-            box = QFontMetrics(font).boundingRect(QRect(0, 0, width, 100000), self._flags(), words)
-            out.append((font, words, box.height()))
-        return out
-
-    def _measures(self) -> dict[object, int]:
-        """Layouts ask often: remember the answers for these words in this font."""
-        font = self.font()
-        key = (self._text, self._heading, font.pixelSize(), font.pointSizeF(), font.bold())
-        if self._measured_for != key:
-            self._measured_for, self._measured = key, {}
-        return self._measured
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def words_height(self, width: int) -> int:
-        """Height of the words laid out in a button ``width`` wide (without the margins)."""
-        inner = max(1, width - 2 * self.MARGIN_H)
-        return sum(h for _f, _w, h in self._blocks(inner))
-
-    def heightForWidth(self, width: int) -> int:
-        measured = self._measures()
-        if width not in measured:
-            measured[width] = max(self.MIN_H, self.words_height(width) + 2 * self.MARGIN_V + 4)
-        return measured[width]
-
-    def sizeHint(self) -> QSize:
-        measured = self._measures()
-        if "width" not in measured:
-            body, heading = self._fonts()
-            widest = max(
-                [QFontMetrics(body).horizontalAdvance(line) for line in self._text.split("\n")]
-                + [QFontMetrics(heading).horizontalAdvance(self._heading)]
-            )
-            measured["width"] = widest + 2 * self.MARGIN_H + 4
-        width = measured["width"]
-        return QSize(width, self.heightForWidth(width))
-
-    def minimumSizeHint(self) -> QSize:
-        # as narrow as a short word; as high as the words need at the width it gets
-        return QSize(max(96, min(self.sizeHint().width(), 200)), self.MIN_H)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)  # the button itself, as the style sheet draws it
-        painter = QPainter(self)
-        if not self.isEnabled():
-            ink = self.INK_OFF
-        elif self.isChecked() or self.objectName() == "primary":
-            ink = self.INK_ON
-        else:
-            ink = self.INK
-        painter.setPen(ink)
-        area = self.rect().adjusted(self.MARGIN_H, self.MARGIN_V, -self.MARGIN_H, -self.MARGIN_V)
-        blocks = self._blocks(area.width())
-        total = sum(h for _f, _w, h in blocks)
-        top = area.top() + max(0, (area.height() - total) // 2)
-        for font, words, height in blocks:
-            painter.setFont(font)
-            painter.drawText(QRect(area.left(), top, area.width(), height), self._flags(), words)
-            top += height
-        painter.end()
-
-
-def button(
-    text: str,
-    on_click: Callable[[], None] | None = None,
-    name: str = "",
-    checkable: bool = False,
-    wrap: bool = False,
-) -> QPushButton:
-    b = WrapButton(text) if wrap else QPushButton(text)
-    if name:
-        b.setObjectName(name)
-    b.setCheckable(checkable)
-    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    b.setCursor(Qt.CursorShape.PointingHandCursor)
-    if on_click is not None:
-        b.clicked.connect(lambda _=False: on_click())
-    return b
-
-
-def field_edit(keypad: str, text: str = "", max_length: int = 0) -> QLineEdit:
-    edit = QLineEdit(text)
-    edit.setProperty("keypad", keypad)
-    palette = edit.palette()  # hint text dark enough to read (>= 4.5:1 on white)
-    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#5d6875"))
-    edit.setPalette(palette)
-    if max_length:
-        edit.setMaxLength(max_length)
-    return edit
-
-
-def frame(name: str = "card") -> tuple[QFrame, QVBoxLayout]:
-    box = QFrame()
-    box.setObjectName(name)
-    lay = QVBoxLayout(box)
-    lay.setContentsMargins(24, 20, 24, 20)
-    lay.setSpacing(12)
-    return box, lay
-
-
-def choice_grid(
-    options: list[tuple[str, str]],
-    selected: str | None,
-    on_pick: Callable[[str], None],
-    columns: int = 3,
-) -> QGridLayout:
-    """Buttons for a choice; the chosen one is filled dark and marked with a tick (not colour only)."""
-    grid = QGridLayout()
-    grid.setSpacing(12)
-    for n, (key, text) in enumerate(options):
-        mark = "✓ " if key == selected else ""
-        b = button(mark + text, lambda k=key: on_pick(k), checkable=True, wrap=True)
-        b.setChecked(key == selected)
-        b.setProperty("choice", key)
-        grid.addWidget(b, n // columns, n % columns)
-    for col in range(min(columns, len(options))):
-        grid.setColumnStretch(col, 1)  # equal columns, whatever the length of each option
-    return grid
-
-
-def toggle(text: str, on: bool, on_click: Callable[[], None], choice: str) -> QPushButton:
-    """A yes/no statement the applicant can tick: a box that shows ☑ or ☐ (not colour only)."""
-    b = button(("☑  " if on else "☐  ") + text, on_click, "toggle", checkable=True, wrap=True)
-    b.setChecked(on)
-    b.setProperty("choice", choice)
-    b.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    return b
-
-
 class Screen(QWidget):
     """One applicant screen. Subclasses implement :meth:`build`; :meth:`leave` stops their work."""
 
@@ -288,6 +123,7 @@ class Screen(QWidget):
     def __init__(self, ctx: Context, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.texts = ctx.texts
         self.setObjectName("screenRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.outer = QVBoxLayout(self)
@@ -295,17 +131,18 @@ class Screen(QWidget):
         self.outer.setSpacing(12)
         # what build() adds scrolls when it cannot fit (large text, English, a smaller panel);
         # the dock under it (keyboard, footer buttons) stays put, so "next" never moves
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         holder = QWidget()
         self.page = QVBoxLayout(holder)
         self.page.setContentsMargins(0, 0, 0, 0)
-        self.scroll.setWidget(holder)
-        self.outer.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(holder)
+        self.outer.addWidget(self.scroll_area, 1)
         self.content: QWidget | None = None  # the scrolled page, rebuilt on every enter
         self.dock: QWidget | None = None
+        self.spoken: list[str] = []  # what the screen says aloud on entry: title, subtitle, error
 
     def enter(self) -> None:
         """Rebuild the screen from the visit (the scroll area itself is kept: it is costly)."""
@@ -316,7 +153,7 @@ class Screen(QWidget):
                 old.deleteLater()
         # parented from the start: moving a built page into the window would send every widget
         # in it font, palette and style changes again (slow, with application event filters)
-        self.content = QWidget(self.scroll.widget())
+        self.content = QWidget(self.scroll_area.widget())
         lay = QVBoxLayout(self.content)
         lay.setContentsMargins(0, 0, 12, 0)
         lay.setSpacing(16)
@@ -329,15 +166,19 @@ class Screen(QWidget):
         self.bottom.setSpacing(12)
         dock.addLayout(self.keys)
         dock.addLayout(self.bottom)
+        self.spoken = []
         self.build(lay)
         self.page.addWidget(self.content)
         self.outer.addWidget(self.dock)
         self.content.show()  # now, not queued: the screen is complete when enter() returns
         self.dock.show()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
 
     def leave(self) -> None:
         pass
+
+    def on_card(self, read: CardRead) -> None:
+        """A card was read while this screen is shown; only the screens that ask for one use it."""
 
     def room(self) -> int:
         """The width the screen will have: the window's (a page of the stack that is not shown
@@ -347,12 +188,38 @@ class Screen(QWidget):
     def build(self, lay: QVBoxLayout) -> None:
         raise NotImplementedError
 
+    def say(self, text: str) -> None:
+        """Speak ``text`` now (an error as it appears), in the applicant's language."""
+        speak = getattr(self.window(), "speak", None)
+        if speak is not None:
+            speak(text)
+
+    def prompt(self) -> str:
+        """What the kiosk says when the screen is shown (``KioskWindow`` speaks it): what
+        :meth:`title` put up, else the screen's own title and subtitle labels."""
+        parts = list(self.spoken)
+        if not parts and self.content is not None:
+            for name in ("title", "subtitle"):
+                found = self.content.findChild(QLabel, name)
+                if found is not None:
+                    parts.append(found.text())
+        zh = self.ctx.visit.lang == "zh"
+        said = ""
+        for part in (t.strip() for t in parts if t.strip()):
+            if said and not said.endswith(("。", ".", "！", "!", "？", "?", "…")):
+                said += "。" if zh else "."  # a pause between title and subtitle
+            said += part if zh or not said else " " + part
+        return said
+
     # shared pieces
     def title(self, lay: QVBoxLayout, key: str, sub: str | None = None, **values: Any) -> None:
-        lay.addWidget(label(tr(key, **values), "title"))
+        self.spoken.append(self.texts.tr(key, **values))
+        lay.addWidget(label(self.spoken[-1], "title"))
         if sub:
-            lay.addWidget(label(tr(sub, **values), "subtitle"))
+            self.spoken.append(self.texts.tr(sub, **values))
+            lay.addWidget(label(self.spoken[-1], "subtitle"))
         if self.ctx.notice:
+            self.spoken.append(self.ctx.notice)
             lay.addWidget(label("✗ " + self.ctx.notice, "error"))
             self.ctx.notice = ""
 
@@ -371,13 +238,13 @@ class Screen(QWidget):
         row = QHBoxLayout()
         row.setSpacing(16)
         if cancel:
-            row.addWidget(button(tr("btn.cancel"), self.ask_cancel, "quiet"))
+            row.addWidget(button(self.texts.tr("btn.cancel"), self.ask_cancel, "quiet"))
         if back:
-            row.addWidget(button(tr("btn.back"), lambda: self.ctx.go("back")))
+            row.addWidget(button(self.texts.tr("btn.back"), lambda: self.ctx.go("back")))
         row.addStretch(1)
         nxt = None
         if next_key:
-            nxt = button(tr(next_key), on_next or self.ctx.advance, next_name)
+            nxt = button(self.texts.tr(next_key), on_next or self.ctx.advance, next_name)
             row.addWidget(nxt)
         self.bottom.addLayout(row)
         return nxt

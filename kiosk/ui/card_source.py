@@ -2,28 +2,48 @@
 
 :class:`ReaderCardSource` runs the real driver (kiosk.devices.idcard) in its thread and takes its
 events through the reader's Qt bridge (:class:`kiosk.devices.idcard.qt_bridge.ReaderBridge`),
-which queues them to the GUI thread; the reader's errors become ``readerProblem``. In demo mode it drives the pseudo-terminal :class:`SimulatedReader`, and :meth:`place`/:meth:`remove`
-lay a sample card on it (the demo panel and the F-keys use them). :class:`DirectCardSource` skips
-the serial link (tests, walkthrough, bench): the same signals, emitted at once.
+which queues them to the GUI thread; the reader's errors become ``readerProblem``. In demo mode it
+drives the pseudo-terminal :class:`SimulatedReader`, and :meth:`place`/:meth:`remove` lay a sample
+card on it (the demo panel and the F-keys use them). :class:`DirectCardSource` skips the serial
+link (tests, walkthrough, bench): the same signals, emitted at once.
+
+A read arrives as a :class:`CardRead`; the window hands it to the screen on show
+(``Screen.on_card``), and only the screens that ask for a card take it into the visit.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from kiosk import logs
-from kiosk.devices.idcard import status
+from kiosk.config import Config
 from kiosk.domain.identity import IdentityCard
 from kiosk.domain.messages import Message
-from kiosk.ui.texts import tr
+from kiosk.ui.texts import both
+
+if TYPE_CHECKING:
+    from kiosk.devices.idcard.driver import ReaderDriver
+    from kiosk.devices.idcard.qt_bridge import ReaderBridge
+    from kiosk.devices.idcard.simulator import SimulatedReader
 
 _log = logs.get("kiosk.ui")
 
 
+@dataclass(frozen=True)
+class CardRead:
+    """One card on the reader, as the screens receive it."""
+
+    card: IdentityCard
+
+    def same_person(self, other: IdentityCard | None) -> bool:
+        return other is not None and other.id_number == self.card.id_number
+
+
 class CardSource(QObject):
-    cardRead = Signal(object)  # IdentityCard
+    cardRead = Signal(object)  # CardRead
     cardRemoved = Signal()
     cardStillPresent = Signal(object, float)  # IdentityCard, seconds since it was read
     readerProblem = Signal(object)  # Message, or None when the reader is fine again
@@ -56,7 +76,7 @@ class DirectCardSource(CardSource):
 
     def place(self, card: str | IdentityCard) -> None:
         self.present = self.sample(card)
-        self.cardRead.emit(self.present)
+        self.cardRead.emit(CardRead(self.present))
 
     def remove(self) -> None:
         if self.present is not None:
@@ -67,12 +87,12 @@ class DirectCardSource(CardSource):
 class ReaderCardSource(CardSource):
     """The reader driver on a port; ``simulate`` starts a SimulatedReader on a pseudo-terminal."""
 
-    def __init__(self, config: Any, simulate: bool, parent: QObject | None = None):
+    def __init__(self, config: Config, simulate: bool, parent: QObject | None = None):
         super().__init__(parent)
         self.config, self.simulate = config, simulate
-        self.simulator: Any = None
-        self.driver: Any = None
-        self.bridge: Any = None
+        self.simulator: SimulatedReader | None = None
+        self.driver: ReaderDriver | None = None
+        self.bridge: ReaderBridge | None = None
 
     def start(self) -> None:
         from kiosk.devices.idcard.driver import DriverConfig, ReaderDriver
@@ -83,9 +103,7 @@ class ReaderCardSource(CardSource):
             # a kiosk in service never falls back to the simulator: staff see this on the
             # devices screen and in the self-check, and set reader.port
             _log.warning("no reader port configured: the card reader is not started")
-            self.readerProblem.emit(
-                Message("no_port", tr("reader.no_port", "zh"), tr("reader.no_port", "en"))
-            )
+            self.readerProblem.emit(Message("no_port", *both("reader.no_port")))
             return
         if self.simulate:
             from kiosk.devices.idcard.simulator import SimulatedReader
@@ -96,7 +114,7 @@ class ReaderCardSource(CardSource):
         # here. No WLT library: no applicant screen shows the card's own photo, so it is not
         # decoded (pass config["reader.wlt_library"] and connect photoDecoded when one does).
         self.bridge = ReaderBridge(None, self)
-        self.bridge.cardRead.connect(self.cardRead)
+        self.bridge.cardRead.connect(self._on_read)
         self.bridge.cardRemoved.connect(self.cardRemoved)
         self.bridge.cardStillPresent.connect(self.cardStillPresent)
         self.bridge.readerError.connect(self._on_error)
@@ -110,10 +128,15 @@ class ReaderCardSource(CardSource):
         ).start()
         _log.info("card reader started (%s)", "simulator" if self.simulator else "device")
 
+    def _on_read(self, card: IdentityCard) -> None:
+        self.cardRead.emit(CardRead(card))
+
     def _on_error(self, code: str, zh: str, en: str) -> None:
         self.readerProblem.emit(Message(code, zh, en))
 
     def _on_lost(self, zh: str, en: str) -> None:
+        from kiosk.devices.idcard import status
+
         self.readerProblem.emit(Message(status.LOST.name, zh, en))
 
     def _on_found(self, _port: str, _baud: int) -> None:

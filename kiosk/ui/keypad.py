@@ -2,9 +2,10 @@
 
 Qt Virtual Keyboard works offscreen but opens its own top-level window and logs a warning under
 the offscreen platform, so the kiosk draws its own keys. Chinese is entered by pinyin: letters
-collect in a composition line, the candidate bar shows characters for the first syllable (most
-frequent first, from resources/data/pinyin.tsv); tapping one enters it and consumes that
-syllable. Nothing is learnt or stored: there is no user dictionary to clear between visits.
+collect in a composition line, the candidate bar shows whole words and phrases for them, the
+most common first (``kiosk.ime.pinyin``: ``shenzhen`` → 深圳), then words and characters for
+their first part; tapping one enters it and consumes the letters it stands for. Nothing is
+learnt or stored: there is no user dictionary to clear between visits.
 
 Every character goes to the target field as a real ``QKeyEvent``, so the application-wide
 counter sees on-screen and physical typing the same way. Keys never take focus.
@@ -29,7 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import resources
-from kiosk.ui.texts import tr
+from kiosk.ime import lexicon, pinyin
+from kiosk.ime.pinyin import Candidate
+from kiosk.ui.handwriting_pad import HandwritingPad
+from kiosk.ui.texts import Texts
 
 LETTER_ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
 PAGE = 8
@@ -54,7 +58,33 @@ def split_first(composition: str) -> tuple[str, str]:
     return composition, ""
 
 
-def candidates(composition: str) -> str:
+def candidates(composition: str) -> list[str]:
+    """Whole words and phrases first, the most common first (``kiosk.ime.pinyin``), then the
+    characters of the first syllable: ``shenzhen`` offers 深圳 for one tap."""
+    return [c.text for c in word_candidates(composition)]
+
+
+def word_candidates(composition: str) -> list[Candidate]:
+    found = pinyin.candidates(composition, limit=400)  # every character of a syllable
+    if found:
+        return found
+    first, _rest = split_first(composition)
+    return [Candidate(ch, len(first)) for ch in syllable_characters(composition)]
+
+
+def candidate_pages(found: list[Candidate], room: int = 14) -> list[list[Candidate]]:
+    """Pages for the candidate bar: at most PAGE keys and about ``room`` characters each, so
+    long phrases never push the bar wider than the keyboard."""
+    pages: list[list[Candidate]] = [[]]
+    for cand in found:
+        page = pages[-1]
+        if page and (len(page) == PAGE or sum(len(c.text) for c in page) + len(cand.text) > room):
+            pages.append(page := [])
+        page.append(cand)
+    return pages if pages[0] else []
+
+
+def syllable_characters(composition: str) -> str:
     """Characters for the first syllable; a partial syllable offers every syllable it begins."""
     table = pinyin_table()
     first, _rest = split_first(composition)
@@ -81,8 +111,15 @@ class Keypad(QWidget):
     modeChanged = Signal(str)
     hideRequested = Signal()  # the applicant tapped "hide keyboard"
 
-    def __init__(self, parent: QWidget | None = None, chinese: bool = True, hideable: bool = False):
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        chinese: bool = True,
+        hideable: bool = False,
+        texts: Texts | None = None,
+    ):
         super().__init__(parent)
+        self.texts = texts or Texts()
         self.setObjectName("keypad")
         self.target: QLineEdit | None = None
         self.mode = "digits"
@@ -90,6 +127,8 @@ class Keypad(QWidget):
         self.hideable = hideable
         self.composition = ""
         self.page = 0
+        self.writing = False  # the handwriting pad instead of the letter keys (Chinese text)
+        lexicon.warm_up()  # the word list loads in the background, not on the first key press
         self.box = QVBoxLayout(self)
         self.box.setContentsMargins(8, 8, 8, 8)
         self.box.setSpacing(8)
@@ -119,6 +158,8 @@ class Keypad(QWidget):
         layout.setSpacing(8)
         if self.mode == "digits":
             layout.addLayout(self._digits())
+        elif self.mode == "text" and self.chinese and self.writing:
+            layout.addWidget(self._writing_pad())
         else:
             if self.mode == "text" and self.chinese:
                 layout.addLayout(self._candidate_bar())
@@ -133,7 +174,7 @@ class Keypad(QWidget):
             b = _key(label)
             b.clicked.connect(lambda _=False, t=label: self.type_text(t))
             grid.addWidget(b, n // 3, n % 3)
-        clear = _key(tr("key.clear"), wide=True)
+        clear = _key(self.texts.tr("key.clear"), wide=True)
         clear.clicked.connect(self.clear_target)
         zero = _key("0")
         zero.clicked.connect(lambda: self.type_text("0"))
@@ -141,9 +182,12 @@ class Keypad(QWidget):
         back.clicked.connect(self.backspace)
         for col, b in enumerate((clear, zero, back)):
             grid.addWidget(b, 3, col)
-        for b in (grid.itemAt(i).widget() for i in range(grid.count())):
-            b.setMinimumSize(120, 72)
-            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        for i in range(grid.count()):
+            item = grid.itemAt(i)
+            key = item.widget() if item is not None else None
+            if key is not None:
+                key.setMinimumSize(120, 72)
+                key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return grid
 
     def _letters(self) -> QVBoxLayout:
@@ -167,47 +211,65 @@ class Keypad(QWidget):
         bottom.setSpacing(8)
         bottom.addStretch(1)
         if self.mode == "text":
-            switch = _key(tr("key.to_abc") if self.chinese else tr("key.to_pinyin"), wide=True)
+            switch = _key(
+                self.texts.tr("key.to_abc") if self.chinese else self.texts.tr("key.to_pinyin"),
+                wide=True,
+            )
             switch.clicked.connect(self.toggle_chinese)
             bottom.addWidget(switch)
+            if self.chinese:
+                write = _key(self.texts.tr("key.to_handwriting"), "toHandwriting", wide=True)
+                write.clicked.connect(self.toggle_writing)
+                bottom.addWidget(write)
         for extra in ("-", "#"):
             b = _key(extra)
             b.clicked.connect(lambda _=False, c=extra: self.type_text(c))
             bottom.addWidget(b)
-        space = _key(tr("key.space"), wide=True)
+        space = _key(self.texts.tr("key.space"), wide=True)
         space.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         space.clicked.connect(lambda: self.type_text(" "))
         bottom.addWidget(space, 4)
-        clear = _key(tr("key.clear"), wide=True)
+        clear = _key(self.texts.tr("key.clear"), wide=True)
         clear.clicked.connect(self.clear_target)
         bottom.addWidget(clear)
         if self.hideable:
-            hide = _key(tr("key.hide"), "hideKeys")
+            hide = _key(self.texts.tr("key.hide"), "hideKeys")
             hide.clicked.connect(self.hideRequested.emit)
             bottom.addWidget(hide)
         bottom.addStretch(1)
         rows.addLayout(bottom)
         return rows
 
+    def _writing_pad(self) -> HandwritingPad:
+        pad = HandwritingPad(self.texts)
+        pad.chosen.connect(self.type_text)
+        pad.backspace.connect(self.backspace)
+        pad.keysRequested.connect(self.toggle_writing)
+        return pad
+
+    def toggle_writing(self) -> None:
+        self.writing = not self.writing
+        self.composition, self.page = "", 0
+        self._rebuild()
+
     def _candidate_bar(self) -> QHBoxLayout:
         """The pinyin typed so far and its characters; always one key high, so the keys below
         never move while the applicant types."""
         bar = QHBoxLayout()
         bar.setSpacing(8)
-        shown = QLabel(self.composition or tr("key.pinyin_hint"))
+        shown = QLabel(self.composition or self.texts.tr("key.pinyin_hint"))
         shown.setObjectName("note" if not self.composition else "composition")
         shown.setMinimumWidth(170)
         shown.setMinimumHeight(64)
         bar.addWidget(shown)
-        chars = candidates(self.composition) if self.composition else ""
-        start = self.page * PAGE
-        for ch in chars[start : start + PAGE]:
-            b = _key(ch, "candidate")
-            b.clicked.connect(lambda _=False, c=ch: self.choose(c))
+        pages = candidate_pages(word_candidates(self.composition)) if self.composition else []
+        for cand in pages[self.page] if self.page < len(pages) else []:
+            b = _key(cand.text, "candidate", wide=len(cand.text) > 1)
+            b.clicked.connect(lambda _=False, c=cand: self.take(c))
             bar.addWidget(b)
         bar.addStretch(1)
-        if len(chars) > start + PAGE:
-            more = _key(tr("key.more"), "candidate", wide=True)
+        if self.page + 1 < len(pages):
+            more = _key(self.texts.tr("key.more"), "candidate", wide=True)
             more.clicked.connect(self.next_page)
             bar.addWidget(more)
         return bar
@@ -223,10 +285,15 @@ class Keypad(QWidget):
         else:
             self.type_text(ch)
 
-    def choose(self, ch: str) -> None:
-        _first, rest = split_first(self.composition)
-        self.type_text(ch)
-        self.composition, self.page = rest, 0
+    def choose(self, text: str) -> None:
+        """Enter a candidate by its text (the one offered for the current letters)."""
+        found = next((c for c in word_candidates(self.composition) if c.text == text), None)
+        self.take(found or Candidate(text, len(split_first(self.composition)[0])))
+
+    def take(self, cand: Candidate) -> None:
+        """Enter the word and drop the letters it stands for; the rest stay to be typed on."""
+        self.type_text(cand.text)
+        self.composition, self.page = self.composition[cand.used :], 0
         self._rebuild()
 
     def next_page(self) -> None:

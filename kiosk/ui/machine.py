@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtStateMachine import QHistoryState, QSignalTransition, QState, QStateMachine
 
 from kiosk.ui.base import Navigator
@@ -24,10 +24,11 @@ class TriggerTransition(QSignalTransition):
         super().__init__(nav.go, source)
         self.trigger = trigger
 
-    def eventTest(self, event: object) -> bool:
+    def eventTest(self, event: QEvent) -> bool:
         if not super().eventTest(event):
             return False
-        return event.arguments()[0] == self.trigger  # type: ignore[attr-defined]
+        assert isinstance(event, QStateMachine.SignalEvent)  # a signal transition sees only those
+        return bool(event.arguments()[0] == self.trigger)
 
 
 class JourneyMachine(QStateMachine):
@@ -41,9 +42,7 @@ class JourneyMachine(QStateMachine):
         self.states: dict[str, QState] = {}
         self.history: dict[str, QHistoryState] = {}
         self.edges: list[tuple[str, str, str]] = []
-        self.transitions: list[
-            TriggerTransition
-        ] = []  # Python overrides live only while referenced
+        self.triggers: list[TriggerTransition] = []  # Python overrides live only while referenced
         for name in TOP_STATES:
             self.states[name] = QState(self)
         for key, journey in JOURNEYS.items():
@@ -70,7 +69,7 @@ class JourneyMachine(QStateMachine):
 
     def _add(self, source: str, trigger: str, target: str) -> None:
         tr = TriggerTransition(self.nav, trigger, self.states[source])
-        self.transitions.append(tr)
+        self.triggers.append(tr)
         if target.startswith("history:"):
             tr.setTargetState(self.history[target.split(":", 1)[1]])
             self.edges.append((source, trigger, "history"))

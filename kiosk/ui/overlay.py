@@ -7,15 +7,16 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.ui.base import button, label
-from kiosk.ui.texts import tr
+from kiosk.ui.kit import button, label
+from kiosk.ui.texts import Texts
 
 
 class Overlay(QFrame):
     """A dimmed layer over the whole window with one dialog in the middle."""
 
-    def __init__(self, parent: QWidget):
+    def __init__(self, parent: QWidget, texts: Texts):
         super().__init__(parent)
+        self.texts = texts
         self.setObjectName("overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.hide()
@@ -64,13 +65,13 @@ class Overlay(QFrame):
         self, seconds: int, on_continue: Callable[[], None], on_expire: Callable[[], None]
     ) -> None:
         lay = self._open("idle")
-        lay.addWidget(label(tr("idle.title"), "title"))
-        lay.addWidget(label(tr("idle.body")))
+        lay.addWidget(label(self.texts.tr("idle.title"), "title"))
+        lay.addWidget(label(self.texts.tr("idle.body")))
         self.count_label = label("", "countdown")
         lay.addWidget(self.count_label)
         row = QHBoxLayout()
         row.addStretch(1)
-        row.addWidget(button(tr("idle.continue"), on_continue, "primary"))
+        row.addWidget(button(self.texts.tr("idle.continue"), on_continue, "primary"))
         lay.addLayout(row)
         self.remaining, self.on_expire = seconds, on_expire
         self._update_count()
@@ -88,26 +89,26 @@ class Overlay(QFrame):
         self._update_count()
 
     def _update_count(self) -> None:
-        self.count_label.setText(tr("idle.count", n=self.remaining))
+        self.count_label.setText(self.texts.tr("idle.count", n=self.remaining))
 
     def confirm_cancel(self, on_yes: Callable[[], None]) -> None:
         lay = self._open("cancel")
-        lay.addWidget(label(tr("cancel.title"), "title"))
-        lay.addWidget(label(tr("cancel.body")))
+        lay.addWidget(label(self.texts.tr("cancel.title"), "title"))
+        lay.addWidget(label(self.texts.tr("cancel.body")))
         row = QHBoxLayout()
         # clearing everything is the quiet choice on the left; carrying on is where "next" is
-        row.addWidget(button(tr("cancel.yes"), on_yes, "quiet"))
+        row.addWidget(button(self.texts.tr("cancel.yes"), on_yes, "quiet"))
         row.addStretch(1)
-        row.addWidget(button(tr("cancel.no"), self.close_overlay, "primary"))
+        row.addWidget(button(self.texts.tr("cancel.no"), self.close_overlay, "primary"))
         lay.addLayout(row)
         self._show()
 
     def help_called(self) -> None:
         lay = self._open("help")
-        lay.addWidget(label(tr("help.title"), "title"))
-        lay.addWidget(label(tr("help.body")))
+        lay.addWidget(label(self.texts.tr("help.title"), "title"))
+        lay.addWidget(label(self.texts.tr("help.body")))
         row = QHBoxLayout()
         row.addStretch(1)
-        row.addWidget(button(tr("btn.ok"), self.close_overlay, "primary"))
+        row.addWidget(button(self.texts.tr("btn.ok"), self.close_overlay, "primary"))
         lay.addLayout(row)
         self._show()

@@ -17,7 +17,6 @@ The app shows it on first start outside demo mode::
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +37,7 @@ from kiosk import first_run
 from kiosk.config import Config, ConfigError
 from kiosk.domain import codes
 from kiosk.first_run import Device, SetupAnswers, needs_setup
+from kiosk.ui.kit import Runner
 
 __all__ = ["SetupWizard", "needs_setup"]
 
@@ -46,19 +46,23 @@ FOLDER_LABEL = "存为文件（打印文件夹）/ save to the print-jobs folder
 
 
 class _Worker(QObject):
-    """Runs one blocking call in a thread and reports back on the GUI thread."""
+    """Runs one blocking call in the UI kit's runner and reports back on the GUI thread."""
 
     done = Signal(object)
     failed = Signal(str)
 
-    def start(self, call: Callable[[], Any]) -> None:
-        def run() -> None:
-            try:
-                self.done.emit(call())
-            except Exception as exc:  # shown to the administrator, nothing is lost
-                self.failed.emit(str(exc))
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.runner = Runner(self)
 
-        threading.Thread(target=run, name="setup-wizard", daemon=True).start()
+    def start(self, call: Callable[[], Any]) -> None:
+        self.runner.run(self, call, self._answer)
+
+    def _answer(self, result: object) -> None:
+        if isinstance(result, Exception):  # shown to the administrator, nothing is lost
+            self.failed.emit(str(result))
+        else:
+            self.done.emit(result)
 
 
 def _line(text: str = "", placeholder: str = "") -> QLineEdit:
@@ -118,10 +122,26 @@ class HubPage(QWizardPage):
         form = QFormLayout(self)
         form.addRow("后台地址 / Hub URL", self.url)
         form.addRow("登记码 / Enrolment code", self.code)
+        # the daily backup (docs/operations.md): the office's public key, or its .pub file
+        self.backup_key = _line("", "/media/keydrive/office-backup.pub")
+        self.backup_folder = _line(str(config["backup.folder"]), "/media/kiosk-backup")
+        form.addRow("备份公钥 / Office backup key (.pub)", self.backup_key)
+        form.addRow("每日备份位置 / Daily backup folder", self.backup_folder)
         self.error = _error_label()
         form.addRow(self.error)
 
     def validatePage(self) -> bool:
+        from kiosk.services.backup import BackupKeyError, public_key_from
+
+        if self.backup_key.text().strip():
+            try:
+                public_key_from(self.backup_key.text())
+            except BackupKeyError:
+                self.error.setText(
+                    "备份公钥无效：请选U盘上的 .pub 文件 / not a backup key: give the .pub file "
+                    "from `kiosk backup key new`"
+                )
+                return False
         url, code = self.url.text().strip(), self.code.text().strip()
         if code and not url.startswith(("http://", "https://")):
             self.error.setText(
@@ -153,7 +173,7 @@ class AdminPage(QWizardPage):
         form.addRow(self.error)
 
     def validatePage(self) -> bool:
-        from kiosk.workflows import staff
+        from kiosk.services import staff
 
         if self.pin.text() != self.pin_again.text():
             self.error.setText("两次输入的 PIN 不一致 / the two PINs differ")
@@ -352,6 +372,8 @@ class SetupWizard(QWizard):
             camera_source=DevicePage.value(self.device_page.camera),
             printer_form=DevicePage.value(self.device_page.form_printer),
             printer_receipt=DevicePage.value(self.device_page.receipt_printer),
+            backup_key=self.hub_page.backup_key.text().strip(),
+            backup_folder=self.hub_page.backup_folder.text().strip(),
         )
 
     def accept(self) -> None:

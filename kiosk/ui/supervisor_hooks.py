@@ -3,12 +3,11 @@
 :func:`hooks_for` builds a :class:`SupervisorContext` from the parts ``kiosk.ui.app`` started.
 The probes exercise the real parts (in demo mode: the same code paths against the simulators, so
 staff training shows what a real test shows). Probe calls run in worker threads (the devices
-screen uses ``run_off_gui``); nothing here blocks the GUI thread.
+screen uses the kit's ``Runner``); nothing here blocks the GUI thread.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -21,9 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk import logs
 from kiosk.config import Config
 from kiosk.domain import idnumber
-from kiosk.ui.card_source import CardSource
+from kiosk.domain.identity import IdentityCard
+from kiosk.domain.rules import RuleBook
+from kiosk.sync.enrolment import Enrolment
+from kiosk.ui.card_source import CardRead, CardSource
+from kiosk.ui.kit import Runner, Texts
 from kiosk.ui.supervisor.common import DeviceProbe, ProbeResult, SupervisorContext
-from kiosk.ui.supervisor.texts import both
+from kiosk.ui.texts import both
 
 _log = logs.get("kiosk.ui")
 
@@ -50,15 +53,15 @@ class ReaderProbe:
         self.cards, self.demo, self.configured = cards, demo, configured
         self.problem: Any = None
         self._read = threading.Event()
-        self._last: Any = None
+        self._last: IdentityCard | None = None
         cards.readerProblem.connect(self._on_problem)
         cards.cardRead.connect(self._on_card)
 
     def _on_problem(self, message: Any) -> None:
         self.problem = message
 
-    def _on_card(self, card: Any) -> None:
-        self._last = card
+    def _on_card(self, read: CardRead) -> None:
+        self._last = read.card
         self._read.set()
 
     def status(self) -> ProbeResult:
@@ -80,7 +83,7 @@ class ReaderProbe:
             return _said("warning", "hook.reader.no_card", seconds=int(READER_TEST_SECONDS))
         if self.demo:
             self.cards.remove()
-        masked = idnumber.mask(str(getattr(self._last, "id_number", "")))
+        masked = idnumber.mask(self._last.id_number if self._last is not None else "")
         return _said("ok", "hook.reader.read", number=masked)
 
 
@@ -166,16 +169,9 @@ class PrinterProbe:
         return _said("ok", "hook.printer.ready", printer=self.spec)
 
     def test(self) -> ProbeResult:
-        from kiosk.devices.printers.printing import render_for
-        from kiosk.documents.sample import sample_application
+        from kiosk.services.printing import Printers, print_test_page
 
         document = "form" if self.key == "printer_form" else "slip"
-        data, ctype = render_for(
-            self.spec,
-            sample_application(),
-            document,
-            paper=str(self.config["printer.receipt_paper"]),
-        )
         finished = threading.Event()
         outcome: list[Any] = []
         job_id = -1
@@ -187,7 +183,7 @@ class PrinterProbe:
 
         unsubscribe = self.queue.subscribe(listen)
         try:
-            job_id = self.queue.submit("test_page", data, ctype, self.spec)
+            job_id = print_test_page(self.queue, Printers.from_config(self.config), document)
             info = self.queue.status(job_id)
             if info.state not in ("printed", "waiting", "held"):
                 finished.wait(PRINT_TEST_SECONDS)
@@ -208,48 +204,20 @@ class PrinterProbe:
 def make_print_document(
     factory: sessionmaker[Session], queue: Any, config: Config
 ) -> Callable[[int, str], ProbeResult]:
-    def print_document(application_id: int, document: str) -> ProbeResult:
-        from kiosk.devices.printers.printing import submit_document
-        from kiosk.documents.receipt import (
-            DEFAULT_COLLECTION_WORKING_DAYS,
-            RESULTS,
-            Review,
-            working_days_after,
-        )
-        from kiosk.workflows import review as review_rules
+    from kiosk.services.printing import Printers, print_stored
 
-        with factory() as session:
-            row = review_rules.get_row(session, application_id)
-            app = review_rules.stored_application(row)
-            status, staff_id, decided = row.status, row.decided_by, row.updated_at
-        if app is None:
+    printers = Printers.from_config(config)
+
+    def print_document(application_id: int, document: str) -> ProbeResult:
+        done = print_stored(factory, queue, printers, application_id, document)
+        if done.outcome == "queued":
+            return _said("ok", "hook.print.queued")
+        if done.outcome == "purged":
             return _said("error", "hook.print.purged")
-        review = None
-        if document == "receipt" and status not in RESULTS:
+        if done.outcome == "not_reviewed":
             return _said("error", "hook.print.not_reviewed")
-        if document == "receipt":
-            when = decided if decided.tzinfo else decided.replace(tzinfo=dt.UTC)
-            collect = (
-                working_days_after(when.date(), DEFAULT_COLLECTION_WORKING_DAYS)
-                if status == "approved"
-                else None
-            )
-            review = Review(status, staff_id or "-", when, collect)
-        spec = str(config["printer.form" if document == "form" else "printer.receipt"])
-        try:
-            submit_document(
-                queue,
-                spec,
-                app,
-                document,
-                review=review,
-                paper=str(config["printer.receipt_paper"]),
-                application_id=application_id,
-            )
-        except (OSError, ValueError) as exc:
-            _log.warning("print request refused: %s", type(exc).__name__)
-            return _said("error", "hook.print.refused")
-        return _said("ok", "hook.print.queued")
+        _log.warning("print request refused for application %s", application_id)
+        return _said("error", "hook.print.refused")
 
     return print_document
 
@@ -267,6 +235,10 @@ def hooks_for(
     print_queue: Any,
     sync_worker: Any,
     leave: Callable[[str], None],
+    rules: RuleBook,
+    enrolled: Callable[[], Enrolment | None],
+    texts: Texts,
+    runner: Runner,
 ) -> SupervisorContext:
     from kiosk.sync import worker as sync_status
 
@@ -283,6 +255,10 @@ def hooks_for(
         probes=probes,
         print_document=make_print_document(factory, print_queue, config),
         send_now=sync_worker.send_now if sync_worker is not None else None,
-        sync_last_error=lambda: sync_status.status(factory).get("last_error"),
+        sync_last_error=lambda: sync_status.status(factory, enrolled()).get("last_error"),
         leave=leave,
+        rules=rules,
+        enrolled=enrolled,
+        texts=texts,
+        runner=runner,
     )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.ui.base import label
-from kiosk.ui.texts import tr
+from kiosk.ui.kit import label
+from kiosk.ui.texts import Texts
 
 
 class SyncRelay(QObject):
@@ -24,7 +24,8 @@ class SyncRelay(QObject):
 class SyncBadge:
     """Owns the top-bar label; ``state`` is demo | online | offline | unknown."""
 
-    def __init__(self) -> None:
+    def __init__(self, texts: Texts) -> None:
+        self.texts = texts
         self.widget = label("", "syncBadge", wrap=False)
         self.state = "unknown"
         self.refresh()
@@ -40,7 +41,7 @@ class SyncBadge:
     def refresh(self) -> None:  # also after a language change
         self.widget.setVisible(self.state != "unknown")
         if self.state != "unknown":
-            self.widget.setText(tr(f"sync.badge.{self.state}"))
+            self.widget.setText(self.texts.tr(f"sync.badge.{self.state}"))
             self.widget.setProperty("state", self.state)
             self.widget.style().unpolish(self.widget)
             self.widget.style().polish(self.widget)

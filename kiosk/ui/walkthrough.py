@@ -53,7 +53,7 @@ def journey(
     a.wait_state("welcome")
     a.tap(text_key="welcome.start")
     a.tap(choice=service)
-    a.next()  # consent
+    a.next()  # materials and consent: this applicant confirms no material
     a.wait_state(f"{service}.card")
     a.ctx.cards.place("resident")
     pump()
@@ -66,7 +66,8 @@ def journey(
         address(a, detail=None, snap=snap)
         phone(a, snap)
     elif service == "replacement":
-        a.next()  # reason: lost is preselected
+        a.tap(choice="lost")  # nothing is chosen for the applicant
+        a.next()
         address(a, detail="科技园18号", snap=snap)
         phone(a, snap)
         condition(a, snap)
@@ -83,6 +84,8 @@ def journey(
     elif service in ("change", "correction"):
         a.wait_state(f"{service}.changes")
         if service == "change":
+            a.tap(choice="residence_address")  # no item is chosen for the applicant
+            field(a, 0)
             a.type("科苑路3号")
             field(a, 1)
             a.type("科技园18号")
@@ -139,6 +142,8 @@ def phone(a: Applicant, snap: Callable[[str], None] = _nothing) -> None:
 
 
 def condition(a: Applicant, snap: Callable[[str], None] = _nothing) -> None:
+    a.tap(choice="employment")  # no condition and no student answer are chosen for them
+    a.tap(choice="student_no")
     field(a, 0)
     a.type("深圳示例科技")
     field(a, 1)
@@ -189,19 +194,40 @@ def extras(a: Applicant, shoot: Any) -> None:
     """Screens no straight journey shows: information, eligibility, endings, failures, overlays."""
     go = a.ctx.go
     a.wait_state("welcome")
-    go("next"), go("info"), pump(), shoot("info")
-    go("cancel"), go("next"), go("eligibility"), go("next"), pump()
-    a.tap(text_key="card.no_card"), pump(), shoot("eligibility.identity")
+    go("next")
+    go("info")
+    pump()
+    shoot("info")
+    go("cancel")
+    go("next")
+    go("eligibility")
+    go("next")
+    pump()
+    a.tap(text_key="card.no_card")
+    pump()
+    shoot("eligibility.identity")
     walk_in = samples.load("resident")  # the staff-assisted path types what the card would say
     a.type(walk_in.name)
     a.focus_field(1)
     a.type(walk_in.id_number)
-    a.next(), pump(), shoot("eligibility.condition")
-    a.next(), pump(), shoot("eligibility.eligible")
-    go("back"), a.tap(choice="none"), a.next(), pump(), shoot("eligibility.not_eligible")
+    a.next()
+    pump()
+    shoot("eligibility.condition")
+    a.next()
+    pump()
+    shoot("eligibility.eligible")
+    go("back")
+    a.tap(choice="none")
+    a.next()
+    pump()
+    shoot("eligibility.not_eligible")
     go("next")
-    go("next"), go("renewal"), go("next"), pump()
-    a.ctx.cards.place("resident"), pump()
+    go("next")
+    go("renewal")
+    go("next")
+    pump()
+    a.ctx.cards.place("resident")
+    pump()
     for days, name in ((40, "renewal.too_early"), (-3, "renewal.expired")):
         a.pick_date(clock.today() + dt.timedelta(days=days))
         a.next()
@@ -212,15 +238,27 @@ def extras(a: Applicant, shoot: Any) -> None:
     a.pick_date(clock.today() + dt.timedelta(days=3))
     a.next()
     a.next()
-    a.ctx.cards.remove(), pump(), shoot("renewal.card_removed")
-    a.ctx.cards.place("gat_hk"), pump(), shoot("renewal.card_removed-other-card")
-    a.ctx.cards.place("resident"), pump()
-    a.window.confirm_cancel(), pump(), shoot("overlay-cancel")
+    a.ctx.cards.remove()
+    pump()
+    shoot("renewal.card_removed")
+    a.ctx.cards.place("gat_hk")
+    pump()
+    shoot("renewal.card_removed-other-card")
+    a.ctx.cards.place("resident")
+    pump()
+    a.window.confirm_cancel()
+    pump()
+    shoot("overlay-cancel")
     a.window.overlay.close_overlay()
-    a.window.call_help(), pump(), shoot("overlay-help")
+    a.window.call_help()
+    pump()
+    shoot("overlay-help")
     a.window.overlay.close_overlay()
-    a.window._on_idle(), pump(), shoot("overlay-idle")
-    a.window.time_out(), pump()
+    a.window._on_idle()
+    pump()
+    shoot("overlay-idle")
+    a.window.time_out()
+    pump()
     # the failure screens and endings, reached through the machine's own edges; saving and
     # printing stay off so the screens show exactly what an applicant would see at that moment
     a.ctx.background_work = False
@@ -289,6 +327,7 @@ def run(
                 "taps": r.taps,
                 "typed_characters": r.typed_characters,
                 "seconds": round(r.seconds, 3),
+                "spoken": " ".join(r.spoken),  # recorded with or without an audio device
             }
             for r in screens
         ],

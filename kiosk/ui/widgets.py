@@ -9,12 +9,12 @@ from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, Q
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.domain import clock
-from kiosk.ui.base import button, label
-from kiosk.ui.texts import tr
+from kiosk.ui.kit import button, label
+from kiosk.ui.texts import Texts
 
 
-def date_text(day: dt.date) -> str:
-    return tr("date.full", year=day.year, month=day.month, day=day.day, iso=day.isoformat())
+def date_text(texts: Texts, day: dt.date) -> str:
+    return texts.tr("date.full", year=day.year, month=day.month, day=day.day, iso=day.isoformat())
 
 
 class DatePicker(QWidget):
@@ -24,8 +24,11 @@ class DatePicker(QWidget):
     picked = Signal(object)
     WEEKS = 5
 
-    def __init__(self, selected: dt.date | None = None, parent: QWidget | None = None):
+    def __init__(
+        self, texts: Texts, selected: dt.date | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
+        self.texts = texts
         self.selected = selected
         base = selected or clock.today()
         self.start = base - dt.timedelta(days=base.weekday())
@@ -59,9 +62,9 @@ class DatePicker(QWidget):
             head.addWidget(button(text, lambda w=weeks: self.shift(w), "key"))
         days = self.days()
         first, last = days[0], days[-1]
-        span = tr("date.month", year=first.year, month=first.month)
+        span = self.texts.tr("date.month", year=first.year, month=first.month)
         if (last.year, last.month) != (first.year, first.month):
-            span += " – " + tr("date.month", year=last.year, month=last.month)
+            span += " – " + self.texts.tr("date.month", year=last.year, month=last.month)
         title = QLabel(span)
         title.setObjectName("value")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -72,14 +75,14 @@ class DatePicker(QWidget):
         grid = QGridLayout()
         grid.setSpacing(4)
         for col in range(7):
-            day_name = QLabel(tr(f"date.wd{col}"))
+            day_name = QLabel(self.texts.tr(f"date.wd{col}"))
             day_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
             grid.addWidget(day_name, 0, col)
         today = clock.today()
         for n, day in enumerate(days):
-            text = tr("date.first", month=day.month) if day.day == 1 else str(day.day)
+            text = self.texts.tr("date.first", month=day.month) if day.day == 1 else str(day.day)
             if day == today:
-                text = tr("date.today")
+                text = self.texts.tr("date.today")
             if day == self.selected:
                 text = "✓" + text  # the chosen day is marked, not only filled dark
             b = button(text, lambda d=day: self.pick(d), "day", checkable=True)
@@ -90,7 +93,9 @@ class DatePicker(QWidget):
             grid.addWidget(b, n // 7 + 1, n % 7)
         lay.addLayout(grid)
         shown = (
-            tr("date.picked", date=date_text(self.selected)) if self.selected else tr("date.none")
+            self.texts.tr("date.picked", date=date_text(self.texts, self.selected))
+            if self.selected
+            else self.texts.tr("date.none")
         )
         lay.addWidget(label(shown, "value"))
         self.box.addWidget(self.inner)
@@ -160,5 +165,5 @@ class SignaturePad(QWidget):
         painter.end()
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
+        image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; PySide6 takes str only
         return bytes(buffer.data().data())

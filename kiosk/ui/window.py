@@ -10,12 +10,12 @@ page stands in for the applicant screens.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from types import ModuleType
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -30,44 +30,65 @@ from kiosk import logs
 from kiosk.domain import idnumber
 from kiosk.ui import style
 from kiosk.ui.activity import Activity
-from kiosk.ui.base import Context, Screen, button, label
+from kiosk.ui.base import Context, Screen
+from kiosk.ui.card_source import CardRead
+from kiosk.ui.kit import button, label
 from kiosk.ui.machine import JourneyMachine
 from kiosk.ui.out_of_service import OutOfService
 from kiosk.ui.overlay import Overlay
-from kiosk.ui.screens import basic, card, finish, forms, photo
 from kiosk.ui.supervisor.gesture import HiddenGesture
 from kiosk.ui.sync_badge import SyncBadge
-from kiosk.ui.texts import set_language, tr
+from kiosk.ui.voice_buttons import ICON, speaker_icon
+from kiosk.voice.qt_bridge import QtSpeechOutput
+from kiosk.voice.speaker import Speaker
 
 _log = logs.get("kiosk.ui")
-SCREENS: tuple[type[Screen], ...] = (
-    basic.Welcome,
-    basic.Services,
-    basic.Info,
-    basic.Consent,
-    basic.Ending,
-    basic.Decision,
-    basic.Result,
-    basic.Done,
-    basic.CardRemoved,
-    basic.CameraFailed,
-    basic.DiskFull,
-    basic.PrinterFailed,
-    card.CardScreen,
-    forms.PermitScreen,
-    forms.AddressScreen,
-    forms.PhoneScreen,
-    forms.ConditionScreen,
-    forms.RelativesScreen,
-    forms.ReasonScreen,
-    forms.ChangesScreen,
-    forms.IdentityScreen,
-    photo.PhotoScreen,
-    finish.ReviewScreen,
-    finish.SignScreen,
-    finish.SubmitScreen,
-    finish.PrintScreen,
-)
+SETTLE_FALLBACK_MS = 1000  # without a first paint (headless use) the rest loads after this
+
+
+def screen_modules() -> Iterator[ModuleType]:
+    """The modules of the applicant screens, imported one by one as far as needed: the welcome
+    screen needs only the first (a quicker start)."""
+    from kiosk.ui.screens import basic
+
+    yield basic
+    from kiosk.ui.screens import card
+
+    yield card
+    from kiosk.ui.screens import forms
+
+    yield forms
+    from kiosk.ui.screens import finish
+
+    yield finish
+    from kiosk.ui.screens import photo
+
+    yield photo
+    from kiosk.ui.screens import apply
+
+    yield apply
+
+
+def screen_class(name: str) -> type[Screen]:
+    for module in screen_modules():
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Screen) and value.name == name:
+                return value
+    raise KeyError(f"no applicant screen is named {name!r}")
+
+
+class Screens(dict[str, Screen]):
+    """The applicant screens by name, each built the first time it is asked for."""
+
+    def __init__(self, make: Callable[[str], Screen]):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, name: str) -> Screen:
+        screen = self[name] = self._make(name)
+        return screen
+
+
 RECOVER_MS = 4000  # the "recovering" page stays this long after an unexpected error
 NOT_PROGRESS = {"ending", "card_removed", "camera_failed", "disk_full", "printer_failed"}
 DEMO_KEYS = {
@@ -80,13 +101,19 @@ DEMO_KEYS = {
 
 class KioskWindow(QWidget):
     supervisorRequested = Signal()
+    # once, when the welcome screen is up (its first paint) or the visit moves on: the kiosk then
+    # opens what the welcome screen does not need (kiosk.ui.app.Kiosk.finish_start)
+    settled = Signal()
     screenShown = Signal(str, str)  # state name, screen name
 
     def __init__(self, ctx: Context, default_lang: str = "zh", default_large: bool = False):
         super().__init__()
         self.ctx = ctx
+        self.texts = ctx.texts
+        # every screen speaks its prompt; silent without an audio device (docs/ui.md, Voice)
+        self.speaker = Speaker(QtSpeechOutput(parent=self))
         self.default_lang, self.default_large = default_lang, default_large
-        self.setWindowTitle(tr("app.title"))
+        self.setWindowTitle(self.texts.tr("app.title"))
         self.resize(1920, 1080)
         self.root = QStackedWidget(self)
         outer = QVBoxLayout(self)
@@ -103,14 +130,10 @@ class KioskWindow(QWidget):
         self.stack.setObjectName("screens")
         lay.addWidget(self.stack, 1)
         self.root.addWidget(self.applicant)
-        self.screens: dict[str, Screen] = {}
-        for cls in SCREENS:
-            screen = cls(ctx)
-            self.screens[cls.name] = screen
-            self.stack.addWidget(screen)
+        self.screens = Screens(self._make_screen)
         self.current: Screen | None = None
         self.state = ""
-        self.overlay = Overlay(self)
+        self.overlay = Overlay(self, ctx.texts)
         self.activity = Activity(int(ctx.config["timeouts.idle_seconds"]) * 1000, self)
         self.activity.idle.connect(self._on_idle)
         QApplication.instance().installEventFilter(self.activity)  # type: ignore[union-attr]
@@ -122,10 +145,33 @@ class KioskWindow(QWidget):
         self._go_at = 0.0
         self.gesture = HiddenGesture(self, corner="top-left")  # top-right holds the help button
         self.gesture.triggered.connect(self._gesture)
-        self.out_of_service_page = OutOfService()
+        self.out_of_service_page = OutOfService(ctx.texts)
         self.root.addWidget(self.out_of_service_page)
         self.service_check: Callable[[], str | None] = lambda: None  # → reason, or None
+        self._settled = False
         self._set_style()
+
+    def _make_screen(self, name: str) -> Screen:
+        screen = screen_class(name)(self.ctx)
+        self.stack.addWidget(screen)
+        return screen
+
+    def build_screens(self) -> None:
+        """Build every applicant screen now (the kiosk does, once the welcome screen is up)."""
+        for module in screen_modules():
+            for value in vars(module).values():
+                if isinstance(value, type) and issubclass(value, Screen) and value.name:
+                    self.screens[value.name]
+
+    def _settle(self) -> None:
+        if not self._settled:
+            self._settled = True
+            self.settled.emit()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._settled:  # the welcome screen is on screen: the rest may load now
+            QTimer.singleShot(0, self._settle)
 
     # -- top bar --------------------------------------------------------------------------------
 
@@ -141,25 +187,38 @@ class KioskWindow(QWidget):
         row.addSpacing(24)
         row.addWidget(self.step_label)
         row.addStretch(1)
-        self.sync_badge = SyncBadge()
+        self.sync_badge = SyncBadge(self.texts)
         row.addWidget(self.sync_badge.widget)
+        self.repeat_button = button("", lambda: self.speaker.repeat(), "voice")
+        self.repeat_button.setIcon(speaker_icon(muted=False))
+        self.mute_button = button("", self._toggle_mute, "voice", checkable=True)
+        self.mute_button.setIcon(speaker_icon(muted=True))
+        for b in (self.repeat_button, self.mute_button):
+            b.setIconSize(QSize(ICON, ICON))
+        row.addWidget(self.repeat_button)
+        row.addWidget(self.mute_button)
         self.help_button = button("", self.call_help, "help")
         row.addWidget(self.help_button)
         return bar
 
     def _update_bar(self) -> None:
         journey, step = self.ctx.journey, self.ctx.step
-        self.help_button.setText("?  " + tr("btn.help"))
+        self.help_button.setText("?  " + self.texts.tr("btn.help"))
+        # symbols, not words (kiosk/ui/voice_buttons.py); the words are their accessible names
+        self.repeat_button.setAccessibleName(self.texts.tr("voice.repeat"))
+        self.mute_button.setAccessibleName(
+            self.texts.tr("voice.unmute" if self.speaker.muted else "voice.mute")
+        )
         self.sync_badge.refresh()
         if journey is None:
-            self.top_title.setText(tr("app.title"))
+            self.top_title.setText(self.texts.tr("app.title"))
             self.step_label.setText("")
             return
-        self.top_title.setText(tr(f"service.{journey.key}"))
+        self.top_title.setText(self.texts.tr(f"service.{journey.key}"))
         progress = [s.key for s in journey.steps if s.screen not in NOT_PROGRESS]
         if step is not None and step.key in progress:
             self.step_label.setText(
-                tr("top.step", n=progress.index(step.key) + 1, total=len(progress))
+                self.texts.tr("top.step", n=progress.index(step.key) + 1, total=len(progress))
             )
         else:
             self.step_label.setText("")
@@ -173,6 +232,10 @@ class KioskWindow(QWidget):
         self._go_at = time.perf_counter()
 
     def _on_enter(self, name: str) -> None:
+        if name != "welcome":
+            self._settle()  # a visit goes on: everything is loaded first
+        elif not self._settled:  # never painted (headless use): load the rest a little later
+            QTimer.singleShot(SETTLE_FALLBACK_MS, self._settle)
         if self.current is not None:
             self.current.leave()
         if name == "welcome":
@@ -189,13 +252,30 @@ class KioskWindow(QWidget):
             self._go_at = 0.0
         _log.info("screen %s", name)
         self.screenShown.emit(name, screen_name)
+        self.speak(self.current.prompt())  # after screenShown: the walkthrough files it there
+
+    def speak(self, text: str) -> None:
+        """Say ``text`` in the applicant's language (never blocks; silent without a device);
+        Chinese in Cantonese where the office chose it in the settings (``voice.chinese``)."""
+        lang = self.ctx.visit.lang
+        if lang == "zh" and self.ctx.config["voice.chinese"] == "cantonese":
+            lang = "yue"
+        self.speaker.say(text, lang)
+
+    def _toggle_mute(self) -> None:
+        self.speaker.set_muted(self.mute_button.isChecked())
+        self._update_bar()
 
     def wipe(self) -> None:
         """Forget the applicant: visit data, photo, card, typed text, clipboard; language back to default."""
         self.overlay.close_overlay()
+        self.speaker.wipe()  # stop talking; the next applicant hears prompts again (unmuted)
+        self.mute_button.setChecked(False)
         self.ctx.visit.wipe()
+        logs.forget_sensitive()
         self.ctx.decision, self.ctx.notice = None, ""
-        self.screens["photo"].mode = "camera"  # type: ignore[attr-defined]
+        if "photo" in self.screens:
+            self.screens["photo"].mode = "camera"  # type: ignore[attr-defined]
         clipboard = QGuiApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
@@ -207,33 +287,27 @@ class KioskWindow(QWidget):
             self._set_style()
 
     def set_preferences(self, lang: str, large: bool) -> None:
+        spoken_lang = self.ctx.visit.lang
         self.ctx.visit.lang, self.ctx.visit.large_text = lang, large
         self._set_style()
         self._update_bar()
         if self.current is not None:
             self.current.enter()
+            if lang != spoken_lang:  # the prompt again, in the language just chosen
+                self.speak(self.current.prompt())
 
     def _set_style(self) -> None:
-        set_language(self.ctx.visit.lang)
+        self.texts.set_language(self.ctx.visit.lang)
         style.apply(QApplication.instance(), self.ctx.visit.large_text)  # type: ignore[arg-type]
-        self.setWindowTitle(tr("app.title"))
+        self.setWindowTitle(self.texts.tr("app.title"))
 
     # -- devices --------------------------------------------------------------------------------
 
-    def _on_card(self, identity: object) -> None:
-        step = self.ctx.step
-        if step is None:
-            return  # nothing is read before consent
-        if step.key == "card":
-            self.ctx.visit.card = identity  # type: ignore[assignment]
-            self.ctx.advance()
-        elif step.key == "card_removed":
-            had = self.ctx.visit.card
-            if had is not None and had.id_number == getattr(identity, "id_number", None):
-                self.ctx.go("card_back")
-            else:
-                self.ctx.notice = tr("removed.other_card")
-                self.current.enter() if self.current else None
+    def _on_card(self, read: CardRead) -> None:
+        """Hand a read to the screen on show: only the screens that ask for a card take it (the
+        card screen, "put your card back"); nothing is read before consent."""
+        if self.ctx.step is not None and self.current is not None:
+            self.current.on_card(read)
 
     def _on_card_removed(self) -> None:
         step = self.ctx.step
@@ -265,21 +339,16 @@ class KioskWindow(QWidget):
         self.ctx.go("cancel")
 
     def call_help(self) -> None:
-        from kiosk.storage.models import HelpCall
+        from kiosk.services.help_calls import call_for_help
 
         screen = self.state or "welcome"
         factory = self.ctx.factory
 
-        def write() -> None:
-            try:
-                with factory.begin() as session:
-                    session.add(HelpCall(screen=screen[:64]))
-            except Exception:
-                _log.exception("help call not stored")
+        def stored(result: object) -> None:
+            if isinstance(result, Exception):
+                _log.error("help call not stored: %s", type(result).__name__)
 
-        thread = threading.Thread(target=write, name="help-call", daemon=True)
-        thread.start()
-        self.help_thread = thread
+        self.ctx.runner.run(self, lambda: call_for_help(factory, screen), stored)
         self.overlay.help_called()
 
     # -- supervisor slot ------------------------------------------------------------------------

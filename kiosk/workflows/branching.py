@@ -12,14 +12,14 @@ from collections.abc import Callable
 
 from kiosk.domain import clock
 from kiosk.domain.messages import Message
-from kiosk.domain.rules import Decision, RuleBook, office_rulebook
+from kiosk.domain.rules import Decision, RuleBook
 from kiosk.workflows.visit import Visit
 
 Rule = Callable[[Visit, RuleBook, dt.date], Decision]
 
 NO_BIRTH = Message(
     "no_birth_date",
-    "无法确定出生日期,请核对身份证号码。",
+    "无法确定出生日期，请核对身份证号码。",
     "The date of birth is unknown: check the ID number.",
 )
 
@@ -54,7 +54,7 @@ def exchange_permit(visit: Visit, book: RuleBook, today: dt.date) -> Decision:
             (
                 Message(
                     "exchange_expired",
-                    f"您的居住证已于{expires:%Y年%m月%d日}到期,不能换领,须重新申领。",
+                    f"您的居住证已于{expires:%Y年%m月%d日}到期，不能换领，须重新申领。",
                     f"Your permit expired on {expires.isoformat()}: it cannot be exchanged; apply anew.",
                 ),
                 book.expired_where,
@@ -67,7 +67,7 @@ def eligibility(visit: Visit, book: RuleBook, today: dt.date) -> Decision:
     birth = visit.birth_date
     if birth is None:
         return Decision("not_eligible", (NO_BIRTH,))
-    return book.eligibility(birth, visit.condition, student=visit.student, today=today)
+    return book.eligibility(birth, visit.condition, student=bool(visit.student), today=today)
 
 
 RULES: dict[str, Rule] = {
@@ -78,8 +78,6 @@ RULES: dict[str, Rule] = {
 }
 
 
-def decide(
-    rule: str, visit: Visit, book: RuleBook | None = None, today: dt.date | None = None
-) -> Decision:
-    """Evaluate the named rule for this visit (the office's rules and Shenzhen's today by default)."""
-    return RULES[rule](visit, book or office_rulebook(), today or clock.today())
+def decide(rule: str, visit: Visit, book: RuleBook, today: dt.date | None = None) -> Decision:
+    """Evaluate the named rule for this visit against ``book`` (Shenzhen's today by default)."""
+    return RULES[rule](visit, book, today or clock.today())

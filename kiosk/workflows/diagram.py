@@ -27,7 +27,9 @@ def mermaid(journey: Journey) -> str:
         if t.trigger == "card_removed" and t.source != journey.first.key:
             continue  # drawn once below
         target = (
-            "[*]" if t.target == "welcome" else ("history" if t.target == "history" else t.target)
+            "[*]"
+            if t.target == "welcome"
+            else ("history" if t.target == "history" else _node(t.target))
         )
         lines.append(f"    {t.source} --> {target} : {t.trigger}")
     card_steps = [s.key for s in journey.steps if s.needs_card]
@@ -52,6 +54,8 @@ def top_mermaid() -> str:
 def _title(key: str) -> str:
     if key == "eligibility":
         return "办证资格查询 · Eligibility check"
+    if key == "progress":
+        return "办理进度查询 · Application progress"
     label = codes.service(key)
     return f"{label.zh} · {label.en}"
 

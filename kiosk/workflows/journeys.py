@@ -53,7 +53,9 @@ class Journey:
         return next(s for s in self.steps if s.key == key)
 
     def state(self, key: str) -> str:
-        return key if key in TOP_STATES else f"{self.key}.{key}"
+        """The full state name of a step key; a key with a dot is another journey's state
+        (``registration.address``: the application hands a visit over to registration)."""
+        return key if key in TOP_STATES or "." in key else f"{self.key}.{key}"
 
     @property
     def first(self) -> Step:
@@ -83,9 +85,22 @@ PRINT = Step("print", "print", cancellable=False)
 DONE = Step("done", "done", cancellable=False)
 ADDRESS = Step("address", "address", ("residence",), needs_card=True)
 PHONE = Step("phone", "phone", ("phone",), needs_card=True)
+# replacement and exchange check eligibility like the query does: "none of the above" does not
+# pass silently, it ends at the counter with the reason
 CONDITION = Step(
-    "condition", "condition", ("condition", "condition_details", "student"), needs_card=True
+    "condition",
+    "condition",
+    ("condition", "condition_details", "student"),
+    rule="eligibility",
+    needs_card=True,
 )
+NOT_ELIGIBLE = Step("not_eligible", "ending", cancellable=False)
+ELIGIBILITY_CHECKED = [
+    Transition("condition", "eligible", "relatives"),
+    Transition("condition", "not_eligible", "not_eligible"),
+    Transition("not_eligible", "next", "welcome"),
+    Transition("not_eligible", "back", "condition"),  # a wrong choice tapped: choose again
+]
 RELATIVES = Step("relatives", "relatives", ("relatives",), needs_card=True)
 
 
@@ -103,21 +118,27 @@ def _journey(
     extra: list[Transition],
     materials: str | None,
     endings: tuple[Step, ...] = (),
+    *,
+    photo: Step | None = PHOTO,
+    after_photo: tuple[Step, ...] = (),
+    done: Step = DONE,
 ) -> Journey:
-    """Consent → card → (middle) → photo → review → sign → submit → print → done, plus failures."""
-    form = [*middle, PHOTO, REVIEW, SIGN]
+    """Consent → card → (middle) → photo → (after_photo) → review → sign → submit → print →
+    done, plus failures. ``photo=None``: a journey without a photo (residence registration)."""
+    shot = [photo] if photo is not None else []
+    form = [*middle, *shot, *after_photo, REVIEW, SIGN]
     steps = [
         CONSENT,
         CARD,
         *form,
         SUBMIT,
         PRINT,
-        DONE,
+        done,
         NO_CARD,
         UNDER_AGE,
         *endings,
         CARD_REMOVED,
-        CAMERA_FAILED,
+        *([CAMERA_FAILED] if shot else []),
         DISK_FULL,
         PRINTER_FAILED,
     ]
@@ -141,7 +162,7 @@ def _journey(
     # the review screen opens any section for editing; "next" then walks forward to it again
     t += [
         Transition("review", f"edit_{s.key}", s.key)
-        for s in [*middle, PHOTO]
+        for s in [*middle, *shot, *after_photo]
         if s.key not in ("decision",)
     ]
     t += [
@@ -155,8 +176,14 @@ def _journey(
         Transition("done", "next", "welcome"),
         Transition("no_card", "next", "welcome"),
         Transition("under_age", "next", "welcome"),
-        Transition("photo", "camera_failed", "camera_failed"),
-        Transition("camera_failed", "retry", "photo"),
+        *(
+            [
+                Transition("photo", "camera_failed", "camera_failed"),
+                Transition("camera_failed", "retry", "photo"),
+            ]
+            if shot
+            else []
+        ),
         Transition("card_removed", "card_back", "history"),
         Transition("card_removed", "next", "welcome"),
         *extra,
@@ -215,8 +242,9 @@ REPLACEMENT = _journey(
         CONDITION,
         RELATIVES,
     ],
-    [],
+    ELIGIBILITY_CHECKED,
     "replacement",
+    (NOT_ELIGIBLE,),
 )
 
 EXCHANGE_PERMIT = Step("permit", "permit", ("permit",), rule="exchange_permit", needs_card=True)
@@ -228,14 +256,89 @@ EXCHANGE = _journey(
         Transition("permit", "expired", "expired"),
         Transition("expired", "next", "welcome"),
         Transition("expired", "back", "permit"),
+        *ELIGIBILITY_CHECKED,
     ],
     "exchange",
-    (EXPIRED,),
+    (EXPIRED, NOT_ELIGIBLE),
 )
 
 CHANGES = Step("changes", "changes", ("changes",), needs_card=True)
 CHANGE = _journey("change", [CHANGES, ADDRESS, PHONE], [], "change")
 CORRECTION = _journey("correction", [CHANGES, PHONE], [], "correction")
+
+# -- 申领 (first application) and 居住登记 (residence registration) ---------------------------
+
+# the address down to the community (district → street → community → detail), for both
+RESIDENCE = Step("address", "residence", ("residence",), needs_card=True)
+# 申领: the eligibility check comes first, with the details each condition needs; 16 or older
+# without a condition is offered residence registration instead (with the reason)
+APPLY_CONDITION = Step(
+    "condition",
+    "apply_condition",
+    ("condition", "condition_details", "student"),
+    rule="eligibility",
+    needs_card=True,
+)
+OFFER_REGISTRATION = Step("not_eligible", "offer_registration", cancellable=False)
+APPLY_PHOTO = Step("photo", "apply_photo", ("photo_number", "photo_jpeg"), needs_card=True)
+# the 受理点 where the permit will be collected: by default the one serving the street
+COLLECTION = Step("collection", "collection", ("collection_point",), needs_card=True)
+FIRST_DONE = Step("done", "first_done", cancellable=False)
+
+APPLICATION = _journey(
+    "application",
+    [APPLY_CONDITION, RESIDENCE, PHONE, RELATIVES],  # relatives: its subtitle says why
+    [
+        Transition("condition", "eligible", "address"),
+        Transition("condition", "not_eligible", "not_eligible"),
+        Transition("not_eligible", "back", "condition"),  # a wrong choice tapped: choose again
+        Transition("not_eligible", "next", "welcome"),
+        # registration instead: same card, same visit; its address screen comes next
+        Transition("not_eligible", "register", "registration.address"),
+    ],
+    "application",
+    (OFFER_REGISTRATION,),
+    photo=APPLY_PHOTO,
+    after_photo=(COLLECTION,),
+    done=FIRST_DONE,
+)
+
+LIVING = Step("living", "living", ("lived_since", "householder_relation"), needs_card=True)
+REGISTRATION = _journey(
+    "registration",
+    [RESIDENCE, PHONE, LIVING],
+    [],
+    "registration",
+    photo=None,
+    done=FIRST_DONE,
+)
+
+# 办理进度: the card (or the number on the slip, typed or scanned) → every application of this
+# person known here, with the hub's status when it answers. Nothing is stored.
+PROGRESS = Journey(
+    "progress",
+    (
+        Step("consent", "progress_consent"),
+        Step("card", "card", ("applicant",)),
+        Step("number", "progress_number"),
+        Step("list", "progress_list"),
+    ),
+    (
+        Transition("consent", "next", "card"),
+        Transition("consent", "back", "welcome"),
+        Transition("consent", "cancel", "welcome"),
+        Transition("card", "next", "list"),  # a card read: its holder's applications
+        Transition("card", "no_card", "number"),
+        Transition("card", "back", "consent"),
+        Transition("card", "cancel", "welcome"),
+        Transition("number", "next", "list"),
+        Transition("number", "back", "card"),
+        Transition("number", "cancel", "welcome"),
+        Transition("list", "next", "welcome"),
+        Transition("list", "back", "card"),  # look up another card or number
+        *(Transition(k, "timeout", "welcome") for k in ("consent", "card", "number", "list")),
+    ),
+)
 
 # 办证资格查询: no form, nothing stored; the card is optional (name and ID number can be typed)
 ELIGIBILITY = Journey(
@@ -250,7 +353,7 @@ ELIGIBILITY = Journey(
             ("condition", "condition_details", "student"),
             rule="eligibility",
         ),
-        Step("eligible", "result"),
+        Step("eligible", "eligible_result"),  # with the way into the application (申领)
         Step("not_eligible", "result"),
     ),
     (
@@ -270,6 +373,7 @@ ELIGIBILITY = Journey(
         Transition("condition", "back", "card"),
         Transition("condition", "cancel", "welcome"),
         Transition("eligible", "next", "welcome"),
+        Transition("eligible", "apply", "application.consent"),  # the answers are kept
         Transition("not_eligible", "next", "welcome"),
         Transition("eligible", "back", "condition"),
         Transition("not_eligible", "back", "condition"),
@@ -281,7 +385,18 @@ ELIGIBILITY = Journey(
 )
 
 JOURNEYS: dict[str, Journey] = {
-    j.key: j for j in (RENEWAL, REPLACEMENT, EXCHANGE, CHANGE, CORRECTION, ELIGIBILITY)
+    j.key: j
+    for j in (
+        APPLICATION,
+        RENEWAL,
+        REPLACEMENT,
+        EXCHANGE,
+        CHANGE,
+        CORRECTION,
+        REGISTRATION,
+        ELIGIBILITY,
+        PROGRESS,
+    )
 }
 APPLICATION_SERVICES: tuple[str, ...] = (
     "renewal",
@@ -290,7 +405,16 @@ APPLICATION_SERVICES: tuple[str, ...] = (
     "change",
     "correction",
 )
-MENU: tuple[str, ...] = (*APPLICATION_SERVICES, "eligibility", "info")
+FIRST_SERVICES: tuple[str, ...] = ("application", "registration")
+# the first application first: the largest group of walk-ins
+MENU: tuple[str, ...] = (
+    "application",
+    *APPLICATION_SERVICES,
+    "registration",
+    "eligibility",
+    "progress",
+    "info",
+)
 
 # The top of the machine: welcome → services → a journey's first step, or the information screen.
 TOP_TRANSITIONS: tuple[Transition, ...] = (
@@ -339,7 +463,13 @@ def all_edges() -> list[Edge]:
 def check(journey: Journey) -> list[str]:
     """Problems in a declaration (unknown steps, unreachable steps, steps with no way out)."""
     keys = {s.key for s in journey.steps}
-    known = keys | set(TOP_STATES) | {"history"}
+    elsewhere = {  # another journey's steps, which a hand-over may target
+        other.state(s.key)
+        for other in JOURNEYS.values()
+        if other is not journey
+        for s in other.steps
+    }
+    known = keys | set(TOP_STATES) | {"history"} | elsewhere
     problems = [
         f"{journey.key}: {t.source} -{t.trigger}-> unknown {t.target}"
         for t in journey.transitions

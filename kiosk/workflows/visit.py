@@ -27,13 +27,19 @@ class Visit:
     typed_id_number: str = ""
     residence: Address = field(default_factory=Address)
     phone: str = ""
-    condition: str = "employment"
+    # legal answers start unanswered: the kiosk never chooses one for the applicant
+    condition: str = ""
     condition_details: dict[str, str] = field(default_factory=dict)
-    student: bool = False
+    student: bool | None = None
     relatives: list[Relative] = field(default_factory=list)
     changes: list[ChangeItem] = field(default_factory=list)
-    replacement_reason: str = "lost"
+    replacement_reason: str = ""
+    # the permit type is a fact printed on the permit: 《深圳市居住证》 shown plainly, changeable
     permit: Permit = field(default_factory=Permit)
+    materials: list[str] = field(default_factory=list)  # those the applicant said they have
+    collection_point: str = ""  # 申领: where the permit will be collected (a 受理点 code)
+    lived_since: dt.date | None = None  # 居住登记: since when they live at the address
+    householder_relation: str = ""  # 居住登记: rules.toml [registration.relations] key
     new_expiry: dt.date | None = None
     photo_number: str = ""
     photo_number_source: str = ""
@@ -42,6 +48,7 @@ class Visit:
     uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
     started: dt.datetime = field(default_factory=clock.now)
     submitted: Application | None = None
+    submitted_id: int | None = None  # the stored row: its print jobs are linked to it
     # choices made on a screen for an entry not yet added (the relation of a relative being
     # typed, the item of a change): kept while the screen redraws, forgotten with the visit
     draft: dict[str, str] = field(default_factory=dict)
@@ -81,19 +88,27 @@ class Visit:
             uuid=self.uuid,
             residence=dataclasses.replace(self.residence),
             phone=self.phone,
-            condition=self.condition if self.service != "renewal" else "none",
+            condition=self.condition,
             condition_details=dict(self.condition_details),
             student=self.student,
             relatives=list(self.relatives),
             changes=list(self.changes),
-            replacement_reason=self.replacement_reason if self.service == "replacement" else None,
+            replacement_reason=(self.replacement_reason or None)
+            if self.service == "replacement"
+            else None,
             permit=dataclasses.replace(self.permit),
             new_expiry=self.new_expiry,
             photo_number=self.photo_number,
             photo_number_source=self.photo_number_source,
             photo_jpeg=self.photo_jpeg,
             signature_png=self.signature_png,
+            materials=list(self.materials),
             created_at=self.started,
+            collection_point=self.collection_point if self.service == "application" else "",
+            lived_since=self.lived_since if self.service == "registration" else None,
+            householder_relation=(
+                self.householder_relation if self.service == "registration" else ""
+            ),
         )
 
 

@@ -69,7 +69,8 @@ def test_exit_3_when_no_card_comes_in_time() -> None:
         done = read(port, timeout="1")
     assert done.returncode == 3
     assert "没有放置证件" in done.stderr and "No card" in done.stderr
-    assert done.stdout == ""
+    error = json.loads(done.stdout)  # one JSON object, nothing else
+    assert error["error"] == "no_card_in_time" and "No card" in error["message"]["en"]
 
 
 def test_exit_4_on_a_sam_fault_with_the_message_in_both_languages() -> None:
@@ -77,12 +78,14 @@ def test_exit_4_on_a_sam_fault_with_the_message_in_both_languages() -> None:
         done = read(port)
     assert done.returncode == 4
     assert "安全模块" in done.stderr and "security module" in done.stderr
+    assert json.loads(done.stdout)["error"] == "sam_self_test"
 
 
 def test_exit_4_when_the_port_does_not_exist(tmp_path: Path) -> None:
     done = read(str(tmp_path / "no-such-tty"))
     assert done.returncode == 4
     assert "找不到读卡器" in done.stderr and "not found" in done.stderr
+    assert json.loads(done.stdout)["error"] == "reader_not_found"
 
 
 def test_a_card_removed_mid_read_is_retried_until_read() -> None:

@@ -82,7 +82,7 @@ def test_form_carries_every_field(service: str, tmp_path: Path) -> None:
         values.id_validity(app),
         values.address(app.residence),
         app.phone,
-        "数码照相图像号",
+        "本机采集号",  # the sample's photo number was made by the kiosk
         app.photo_number,
         app.permit.number,
         values.date_zh(app.permit.expires),
@@ -106,9 +106,10 @@ def test_form_carries_every_field(service: str, tmp_path: Path) -> None:
         expected.append(values.date_zh(app.new_expiry))
     for value in expected:
         assert squash(value) in text, f"{value!r} missing from the {service} form"
-    # the ticked service, condition and (for replacement) reason
+    # the ticked service, condition (where the journey asks it) and (for replacement) reason
     assert "√" + values.service(service) in text
-    assert "√" + codes.condition(app.condition).zh[:6] in text
+    if service in ("replacement", "exchange"):
+        assert "√" + codes.condition(app.condition).zh[:6] in text
     if service == "replacement":
         assert "√遗失" in text
     assert_fonts_embedded(pdf, tmp_path)
@@ -157,7 +158,7 @@ def test_slip_fields_mask_and_qr(paper: str, tmp_path: Path) -> None:
         values.point_name(app.acceptance_point),
         "居民身份证原件",
         "遗失声明",
-        "下一步",
+        "接下来",
         "本凭条不是受理回执",
     ):
         assert squash(value) in text, value
@@ -173,12 +174,18 @@ def test_slip_fields_mask_and_qr(paper: str, tmp_path: Path) -> None:
 def test_slip_in_english() -> None:
     app = sample_application("renewal")
     text = text_of(render_slip(app, "80mm", "en"))
-    for value in ("Pre-acceptanceslip", "Queuenumber", "Renewal", "Nextsteps", app.applicant.name):
+    for value in (
+        "Pre-acceptanceslip",
+        "queuenumber",
+        "Renewal",
+        "Whathappensnext",
+        app.applicant.name,
+    ):
         assert value in text
 
 
 def test_official_receipt_has_review_and_collection(tmp_path: Path) -> None:
-    app = sample_application("renewal")
+    app = sample_application("exchange")
     reviewed = clock.now()
     review = Review(
         "approved", "S0231", reviewed, working_days_after(reviewed.date(), 7), "FT01", "材料齐全"
@@ -196,7 +203,6 @@ def test_official_receipt_has_review_and_collection(tmp_path: Path) -> None:
         app.application_number,
         idnumber.mask(app.applicant.id_number),
         "材料齐全",
-        values.date_zh(app.new_expiry),
     ):
         assert squash(value) in text, value
     assert "本凭条不是受理回执" not in text

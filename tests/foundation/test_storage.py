@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from kiosk.storage import audit, db, numbering
+from kiosk.storage.db import connect_raw as db_connect_raw
 
 
 def test_connection_settings(tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_refuses_a_schema_newer_than_it_knows(tmp_path: Path) -> None:
     path = tmp_path / "k.sqlite3"
     engine = db.make_engine(path)
     db.upgrade(engine)
-    with sqlite3.connect(path) as raw:
+    with db_connect_raw(path) as raw:
         raw.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     assert db.check(engine)["state"] == "too_new"
     with pytest.raises(db.SchemaTooNewError, match="newer than this kiosk knows"):
@@ -94,8 +94,10 @@ def test_numbers_carry_point_kiosk_and_day(tmp_path: Path) -> None:
         second = numbering.allocate(session, "FT01", "K01", day)
     with sessions.begin() as session:
         next_day = numbering.allocate(session, "FT01", "K01", day + dt.timedelta(days=1))
-    assert first == ("FT01-K01-20261126-0001", "FT01-K01-001")
-    assert second == ("FT01-K01-20261126-0002", "FT01-K01-002")
+    assert first == ("FT01-K01-20261126-0001", "A001")
+    assert second == ("FT01-K01-20261126-0002", "A002")
+    with sessions.begin() as session:  # another kiosk at the point: its own letter
+        assert numbering.allocate(session, "FT01", "K02", day, "B")[1] == "B003"
     assert next_day[0] == "FT01-K01-20261127-0001"
     assert numbering.APPLICATION_NUMBER.match(first[0])
 
@@ -107,7 +109,7 @@ def test_rolled_back_allocation_is_not_kept(tmp_path: Path) -> None:
         numbering.allocate(session, "FT01", "K01", day)
         raise RuntimeError("submission failed")
     with sessions.begin() as session:
-        assert numbering.allocate(session, "FT01", "K01", day)[1] == "FT01-K01-001"
+        assert numbering.allocate(session, "FT01", "K01", day)[1] == "A001"
 
 
 def test_audit_chain_detects_an_edit(tmp_path: Path) -> None:
@@ -118,7 +120,7 @@ def test_audit_chain_detects_an_edit(tmp_path: Path) -> None:
             audit.append(session, "staff:wang", "approve", subject=f"FT01-K01-20261126-000{i}")
     with sessions() as session:
         assert audit.verify(session).as_json() == {"ok": True, "entries": 5, "first_bad": None}
-    with sqlite3.connect(path) as raw:
+    with db_connect_raw(path) as raw:
         raw.execute("UPDATE audit_events SET action = 'reject' WHERE id = 3")
     with sessions() as session:
         assert audit.verify(session).as_json() == {"ok": False, "entries": 3, "first_bad": 3}

@@ -63,8 +63,8 @@ def test_full_walk_saves_config_and_creates_the_administrator(qtbot: QtBot) -> N
     assert config["reader.port"] == "" and config["printer.form"] == "folder"
     assert not needs_setup(config)
     assert not first_run.needs_admin()
+    from kiosk.services import staff
     from kiosk.storage.db import open_database
-    from kiosk.workflows import staff
 
     with open_database()() as session:
         result = staff.authenticate(session, "lin.admin", "482913", lockout_minutes=15)
@@ -110,7 +110,7 @@ def _closed_port() -> int:
 
 def test_unreachable_hub_saves_nothing_and_keeps_every_field(qtbot: QtBot) -> None:
     wizard = _wizard(qtbot)
-    url = f"http://127.0.0.1:{_closed_port()}"
+    url = f"https://127.0.0.1:{_closed_port()}"  # enrolment is over TLS only
     _walk_to_summary(qtbot, wizard, hub_url=url, code="ABCD-1234")
     wizard.accept()
     error = wizard.summary_page.error

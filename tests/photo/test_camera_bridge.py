@@ -12,11 +12,11 @@ from pytestqt.qtbot import QtBot
 from kiosk import resources
 from kiosk.config import Config
 from kiosk.devices.camera.capture import FrameCallback, StateCallback
-from kiosk.devices.camera.qt_bridge import CameraBridge, bridge_from_config
+from kiosk.devices.camera.qt_bridge import CameraBridge, camera_factory
 from kiosk.devices.camera.simulator import SimulatedCamera
 from kiosk.photo.analysis import LIVE_DETECT_SIDE, Analyzer
 from kiosk.photo.autocapture import AutoCaptureSettings
-from kiosk.photo.session import PhotoSession
+from kiosk.photo.session import PhotoSession, live_session
 
 
 @pytest.mark.gui
@@ -59,7 +59,8 @@ def test_simulated_applicant_is_photographed(qtbot: QtBot) -> None:
     assert session.photo is None and session.failures == 1
 
 
-def test_bridge_from_config_uses_the_simulator_in_demo(qtbot: QtBot) -> None:
-    bridge = bridge_from_config(Config.load(overrides={"photo.max_failures": 5}), demo=True)
+def test_the_kiosk_camera_from_config_is_the_simulator_in_demo(qtbot: QtBot) -> None:
+    config = Config.load(overrides={"photo.max_failures": 5})
+    bridge = CameraBridge(camera_factory(config, demo=True), live_session(config))
     assert isinstance(bridge.pipeline.camera, SimulatedCamera)
-    assert bridge.session.max_failures == 5
+    assert isinstance(bridge.session, PhotoSession) and bridge.session.max_failures == 5

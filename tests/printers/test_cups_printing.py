@@ -9,8 +9,8 @@ import pytest
 
 from kiosk.devices.printers.cups import CupsPrinter
 from kiosk.devices.printers.jobs import PrintQueue
-from kiosk.devices.printers.printing import submit_document
 from kiosk.documents.sample import sample_application
+from kiosk.services.printing import Printers, print_application
 from kiosk.storage.db import open_database
 
 pytestmark = pytest.mark.cups
@@ -26,11 +26,13 @@ def test_form_goes_through_cups_byte_for_byte(cupsd, tmp_path: Path) -> None:  #
     )
     app = sample_application("exchange")
     start = cupsd.printer.count
-    job = submit_document(queue, spec, app, "form")
+    job = print_application(queue, Printers(form=spec, receipt=spec), app, "form")
+    stored = Path(queue.status(job).path).read_bytes()
     queue.run_once()
     assert queue.status(job).state == "printed"
     delivered = cupsd.printer.wait_for(start + 1)
-    assert delivered == Path(queue.status(job).path).read_bytes()
+    assert delivered == stored
+    assert not Path(queue.status(job).path).exists()  # printed: the full ID number goes with it
     assert delivered.startswith(b"%PDF-")
 
 

@@ -12,8 +12,8 @@ from kiosk.devices.printers.base import PDF, PNG, Printer, PrinterProblem, Statu
 from kiosk.devices.printers.factory import PrinterSpecError, open_printer
 from kiosk.devices.printers.folder import FolderPrinter
 from kiosk.devices.printers.jobs import JobEvent, PrintQueue
-from kiosk.devices.printers.printing import render_for, submit_document
 from kiosk.documents.sample import sample_application
+from kiosk.services.printing import Printers, print_application, render_for
 from kiosk.storage.db import open_database
 from kiosk.storage.models import PrintJob
 
@@ -63,12 +63,13 @@ def test_repeated_failures_hold_the_job_until_staff_retry(sessions, tmp_path: Pa
     assert queue.status(job).state == "held"
     queue.run_once(ignore_delays=True)
     assert queue.status(job).attempts == 2  # held jobs are not retried on their own
+    queue.cancel(job)  # cancelling keeps the row and the file
+    assert queue.status(job).state == "cancelled" and Path(queue.status(job).path).exists()
     (out / "OFFLINE").unlink()
     queue.retry(job)
     queue.run_once()
     assert queue.status(job).state == "printed"
-    queue.cancel(job)  # cancelling keeps the row and the file
-    assert queue.status(job).state == "cancelled" and Path(queue.status(job).path).exists()
+    assert not Path(queue.status(job).path).exists()  # printed: the stored copy is deleted
 
 
 def test_a_job_interrupted_mid_print_is_queued_again_on_start(sessions, tmp_path: Path) -> None:
@@ -137,7 +138,8 @@ def test_documents_are_rendered_for_the_printer_kind(sessions, tmp_path: Path) -
     with pytest.raises(ValueError):
         render_for("folder", app, "receipt")
     queue = make_queue(sessions, tmp_path)
-    job = submit_document(queue, f"folder:{tmp_path / 'o'}", app, "form", application_id=None)
+    folder = f"folder:{tmp_path / 'o'}"
+    job = print_application(queue, Printers(folder, folder), app, "form")
     queue.run_once()
     assert queue.status(job).state == "printed"
     with sessions() as s:

@@ -10,9 +10,11 @@ from supervisor_helpers import ADMIN_PIN, STAFF_PIN, SubmitMany
 
 from kiosk.config import Config
 from kiosk.domain.application import Application
+from kiosk.domain.rules import RuleBook
+from kiosk.services import staff
+from kiosk.services.submit import submit_application
 from kiosk.storage.db import open_database
-from kiosk.sync import demo_applications, submission
-from kiosk.workflows import staff
+from kiosk.sync import demo_applications
 
 
 @pytest.fixture
@@ -36,10 +38,15 @@ def submit_many(factory: sessionmaker[Session]) -> SubmitMany:
         rng = random.Random(seed)
         config = Config.load(overrides={"sync.demo": True})  # not enrolled: demo key
         photo = demo_applications.sample_photo()
+        rules = RuleBook.load()
         return [
-            submission.submit_application(
-                factory, demo_applications.made_up_application(rng, photo=photo), config
-            )
+            submit_application(
+                factory,
+                demo_applications.made_up_application(rng, photo=photo),
+                config,
+                rules=rules,
+                enrolled=None,
+            ).application
             for _ in range(n)
         ]
 

@@ -17,18 +17,19 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["KIOSK_HOME"] = tempfile.mkdtemp(prefix="kiosk-shots-")
 
-from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
+from kiosk.domain.rules import RuleBook
+from kiosk.services import decisions, help_calls, staff, submit
 from kiosk.storage.db import open_database
 from kiosk.storage.models import OutboxEntry, PrintJob
-from kiosk.sync import demo_applications, outbox, submission
+from kiosk.sync import demo_applications, outbox
+from kiosk.sync.crypto import demo_recipient
+from kiosk.ui.kit import Runner, Texts
 from kiosk.ui.supervisor.common import SupervisorContext
 from kiosk.ui.supervisor.probes import simulated_probes
-from kiosk.ui.supervisor.texts import set_language
 from kiosk.ui.supervisor.window import PAGES, SupervisorArea
-from kiosk.workflows import counter_tools, decisions, staff
 
 
 def main() -> None:
@@ -36,15 +37,18 @@ def main() -> None:
     lang = sys.argv[2] if len(sys.argv) > 2 else "zh"
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication([])
-    set_language(lang)
     factory = open_database()
     width, height = (int(v) for v in os.environ.get("SHOT_SIZE", "1920x1080").split("x"))
 
+    texts, runner = Texts(lang), Runner()  # one kiosk's words and runner, as kiosk/ui/app.py makes
+
     def settle() -> None:
-        QThreadPool.globalInstance().waitForDone(5000)  # device probes run in worker threads
+        runner.wait(5000)  # device probes run in the runner's threads
         app.processEvents()
 
-    first = SupervisorArea(SupervisorContext(factory=factory, demo=False))
+    first = SupervisorArea(
+        SupervisorContext(factory=factory, demo=False, texts=texts, runner=runner)
+    )
     first.resize(width, height)
     first.show()
     first.start()
@@ -53,18 +57,29 @@ def main() -> None:
     first.close()
     rng = random.Random(3)
     for _ in range(6):
-        submission.submit_application(
+        submit.submit_application(
             factory,
             demo_applications.made_up_application(rng),
             Config.load(overrides={"sync.demo": True}),
+            rules=RuleBook.load(),
+            enrolled=None,
         )
     with factory.begin() as session:
         admin = staff.add_first_admin(session, "admin", "张管理", "246810")
         staff.add_staff(session, admin.actor, "wang", "王晓明", "staff", "135792")
-        decisions.decide(session, admin.actor, 2, "approve")
-        decisions.decide(session, admin.actor, 3, "reject", reason_code="photo_unusable")
-        counter_tools.raise_help_call(session, "renewal.photo")
-        counter_tools.raise_help_call(session, "replacement.reason")
+        rules, demo = RuleBook.load(), demo_recipient()
+        decisions.decide(session, admin.actor, 2, "approve", rules=rules, recipient=demo)
+        decisions.decide(
+            session,
+            admin.actor,
+            3,
+            "reject",
+            reason_code="photo_unusable",
+            rules=rules,
+            recipient=demo,
+        )
+        help_calls.raise_help_call(session, "renewal.photo")
+        help_calls.raise_help_call(session, "replacement.reason")
         session.add(
             PrintJob(
                 document="form", printer="folder", path="form.pdf", state="printed", attempts=1
@@ -84,7 +99,9 @@ def main() -> None:
         if entry is not None:
             entry.demo = False  # pretend the hub refused one, so the list has a row
             outbox.quarantine(session, entry.id, "schema 3 not accepted")
-    ctx = SupervisorContext(factory=factory, demo=True, probes=simulated_probes())
+    ctx = SupervisorContext(
+        factory=factory, demo=True, probes=simulated_probes(), texts=texts, runner=runner
+    )
     area = SupervisorArea(ctx)
     area.resize(width, height)
     area.show()

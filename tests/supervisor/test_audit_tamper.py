@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +15,12 @@ from supervisor_helpers import STAFF_PIN, SubmitMany
 
 from kiosk import paths
 from kiosk.cli import main
+from kiosk.domain.rules import RuleBook
+from kiosk.services import decisions, staff
 from kiosk.storage import audit
-from kiosk.storage.db import open_database
-from kiosk.workflows import decisions, staff
+from kiosk.storage.db import connect_raw as db_connect_raw
+from kiosk.storage.db import database_key, open_database
+from kiosk.sync.crypto import demo_recipient
 
 
 @pytest.fixture
@@ -28,7 +30,14 @@ def audited_db(factory: sessionmaker[Session], accounts: dict, submit_many: Subm
     with factory.begin() as session:
         staff.authenticate(session, "wang", STAFF_PIN, 15)
         staff.authenticate(session, "wang", "000000", 15)
-        decisions.decide(session, "staff:wang", 1, "approve")
+        decisions.decide(
+            session,
+            "staff:wang",
+            1,
+            "approve",
+            rules=RuleBook.load(),
+            recipient=demo_recipient(),
+        )
     with factory() as session:
         assert audit.verify(session).as_json() == {"ok": True, "entries": 7, "first_bad": None}
     factory.kw["bind"].dispose()  # close pooled connections so the file can be copied whole
@@ -46,7 +55,7 @@ def _tampered(source: Path, tmp_path: Path, name: str, *sql: str) -> Path:
     for suffix in ("-wal", "-shm"):
         if Path(str(source) + suffix).exists():
             shutil.copy(str(source) + suffix, str(copy) + suffix)
-    with sqlite3.connect(copy) as conn:
+    with db_connect_raw(copy) as conn:
         for statement in sql:
             conn.execute(statement)
     return copy
@@ -135,7 +144,12 @@ def test_verify_as_a_real_process_exits_1(audited_db: Path, tmp_path: Path) -> N
     db = _tampered(
         audited_db, tmp_path, "edited", "UPDATE audit_events SET action = 'login.ok' WHERE id = 7"
     )
-    env = {**os.environ, "KIOSK_HOME": str(tmp_path / "elsewhere")}
+    # a copy checked on another machine: support gives the key (`kiosk db key`)
+    env = {
+        **os.environ,
+        "KIOSK_HOME": str(tmp_path / "elsewhere"),
+        "KIOSK_DB_KEY": database_key().hex,
+    }
     proc = subprocess.run(
         [sys.executable, "-m", "kiosk", "audit", "verify", "--db", str(db), "--json"],
         capture_output=True,

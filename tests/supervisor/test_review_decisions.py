@@ -10,11 +10,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from supervisor_helpers import SubmitMany
 
 from kiosk.domain import clock
+from kiosk.domain.rules import RuleBook
+from kiosk.services import decisions, review
 from kiosk.storage import audit
 from kiosk.storage.models import ApplicationRow, AuditEvent, OutboxEntry
-from kiosk.workflows import decisions, review
+from kiosk.sync.crypto import demo_recipient
 
 ACTOR = "staff:wang"
+# the services are handed their rules and whom decisions are sealed to (here: not enrolled)
+DEPS = {"rules": RuleBook.load(), "recipient": demo_recipient()}
 
 
 def test_list_search_and_masking(factory: sessionmaker[Session], submit_many: SubmitMany) -> None:
@@ -91,7 +95,7 @@ def test_approve_renewal_computes_expiry_outbox_and_audit(
     assert app.permit.expires is not None
     with factory.begin() as session:
         outcome = decisions.decide(
-            session, ACTOR, _row_id(session, app.application_number), "approve"
+            session, ACTOR, _row_id(session, app.application_number), "approve", **DEPS
         )
     assert outcome.status == "approved"
     assert outcome.new_expiry == clock.add_years(app.permit.expires, 10)
@@ -109,7 +113,7 @@ def test_approve_renewal_computes_expiry_outbox_and_audit(
         assert audit.verify(session).ok
         # approving twice is refused
         with pytest.raises(decisions.DecisionError, match="cannot become"):
-            decisions.decide(session, ACTOR, row.id, "approve")
+            decisions.decide(session, ACTOR, row.id, "approve", **DEPS)
 
 
 def test_renewal_outside_window_cannot_be_approved(
@@ -120,7 +124,7 @@ def test_renewal_outside_window_cannot_be_approved(
         row = session.execute(select(ApplicationRow)).scalar_one()
         row.form = {**row.form, "permit": {**row.form["permit"], "expires": "2001-01-01"}}  # type: ignore[dict-item]
     with factory() as session, pytest.raises(decisions.DecisionError) as info:
-        decisions.decide(session, ACTOR, row.id, "approve")
+        decisions.decide(session, ACTOR, row.id, "approve", **DEPS)
     assert "不能批准延期" in info.value.message.zh and "expired" in info.value.message.en
 
 
@@ -132,10 +136,12 @@ def test_reject_needs_reason_and_keeps_typed_text_out_of_audit(
     with factory.begin() as session:
         row_id = _row_id(session, app.application_number)
         with pytest.raises(decisions.DecisionError, match="reason"):
-            decisions.decide(session, ACTOR, row_id, "reject")
+            decisions.decide(session, ACTOR, row_id, "reject", **DEPS)
         with pytest.raises(decisions.DecisionError, match="Type the reason"):
-            decisions.decide(session, ACTOR, row_id, "reject", reason_code="other")
-        decisions.decide(session, ACTOR, row_id, "reject", reason_code="other", reason_text=typed)
+            decisions.decide(session, ACTOR, row_id, "reject", reason_code="other", **DEPS)
+        decisions.decide(
+            session, ACTOR, row_id, "reject", reason_code="other", reason_text=typed, **DEPS
+        )
     with factory() as session:
         row = session.get(ApplicationRow, row_id)
         assert row is not None and row.status == "rejected" and row.decision_reason == typed
@@ -151,19 +157,24 @@ def test_request_materials_then_approve(
     with factory.begin() as session:
         row_id = _row_id(session, app.application_number)
         with pytest.raises(decisions.DecisionError, match="missing materials"):
-            decisions.decide(session, ACTOR, row_id, "request_materials")
+            decisions.decide(session, ACTOR, row_id, "request_materials", **DEPS)
         with pytest.raises(decisions.DecisionError, match="Unknown material"):
             decisions.decide(
-                session, ACTOR, row_id, "request_materials", materials=["passport_of_cat"]
+                session, ACTOR, row_id, "request_materials", materials=["passport_of_cat"], **DEPS
             )
         decisions.decide(
-            session, ACTOR, row_id, "request_materials", materials=["permit", "tenancy_proof"]
+            session,
+            ACTOR,
+            row_id,
+            "request_materials",
+            materials=["permit", "tenancy_proof"],
+            **DEPS,
         )
     with factory.begin() as session:
         row = session.get(ApplicationRow, row_id)
         assert row is not None and row.status == "materials_requested"
         assert row.decision_reason == "居住证原件、租赁合同或住所证明"
-        decisions.decide(session, ACTOR, row_id, "approve")
+        decisions.decide(session, ACTOR, row_id, "approve", **DEPS)
     with factory() as session:
         assert session.get(ApplicationRow, row_id).status == "approved"  # type: ignore[union-attr]
 
@@ -182,7 +193,9 @@ def test_decision_is_all_or_nothing(
     with factory() as session:
         before = audit.head(session)
     with pytest.raises(OSError), factory.begin() as session:
-        decisions.decide(session, ACTOR, _row_id(session, app.application_number), "approve")
+        decisions.decide(
+            session, ACTOR, _row_id(session, app.application_number), "approve", **DEPS
+        )
     with factory() as session:
         assert session.execute(select(ApplicationRow.status)).scalar_one() == "submitted"
         assert audit.head(session) == before

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from supervisor_helpers import ADMIN_PIN, STAFF_PIN
 
+from kiosk.services import staff
 from kiosk.storage import audit
 from kiosk.storage.models import AuditEvent, StaffUser
-from kiosk.workflows import staff
 
 
 def test_pin_hash_is_salted_scrypt_and_checks() -> None:

@@ -14,8 +14,8 @@ from supervisor_helpers import ADMIN_PIN
 from kiosk import paths
 from kiosk.cli import main
 from kiosk.config import Config, ConfigError
+from kiosk.services import settings
 from kiosk.storage.models import AuditEvent
-from kiosk.workflows import supervisor_settings
 
 
 def _run(
@@ -86,7 +86,7 @@ def test_settings_change_is_checked_audited_and_saved(
         "KIOSK_READER_BAUD", "9600"
     )  # an env override must not be frozen into the file
     with factory.begin() as session:
-        changed = supervisor_settings.apply(
+        changed = settings.apply(
             session,
             "staff:admin",
             {"point.code": "NS02", "timeouts.supervisor_idle": "120", "kiosk.language": "zh"},
@@ -118,7 +118,7 @@ def test_bad_settings_change_writes_nothing(
 ) -> None:
     with factory() as session:
         with pytest.raises(ConfigError, match=message):
-            supervisor_settings.apply(session, "staff:admin", {"kiosk.id": "K02", **changes})
+            settings.apply(session, "staff:admin", {"kiosk.id": "K02", **changes})
         session.rollback()
         assert session.execute(select(AuditEvent)).first() is None
     assert not paths.config_file().exists()

@@ -18,10 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from supervisor_helpers import ADMIN_PIN, SubmitMany
 from test_supervisor_ui import login, make_area
 
-from kiosk.ui.supervisor.common import WrapButton
-from kiosk.ui.supervisor.texts import set_language
+from kiosk.services import help_calls
+from kiosk.ui.kit import Texts, WrapButton
 from kiosk.ui.supervisor.window import PAGES, SupervisorArea
-from kiosk.workflows import counter_tools
 
 pytestmark = pytest.mark.gui
 
@@ -32,11 +31,10 @@ SIZES = ((1366, 768), (1920, 1080))
 def _quiet_threads() -> Iterator[None]:
     yield
     QThreadPool.globalInstance().waitForDone(5000)
-    set_language("zh")
 
 
-def settle(qtbot: QtBot) -> None:
-    QThreadPool.globalInstance().waitForDone(5000)  # device probes answer from worker threads
+def settle(qtbot: QtBot, area: SupervisorArea) -> None:
+    area.ctx.runner.wait(5000)  # device probes answer from the runner's threads
     QApplication.processEvents()
     qtbot.wait(20)
 
@@ -79,16 +77,16 @@ def screens(qtbot: QtBot, area: SupervisorArea) -> Iterator[str]:
         page = area.show_page(key)
         if key == "review":
             page.table.selectRow(0)
-        settle(qtbot)
+        settle(qtbot, area)
         yield key
     page.arm("shutdown")
-    settle(qtbot)
+    settle(qtbot, area)
     yield "leave-confirm"
     for kind in ("reject", "request_materials"):
         page = area.show_page("review")
         page.table.selectRow(0)
         page._panel(kind)
-        settle(qtbot)
+        settle(qtbot, area)
         yield f"review-{kind}"
 
 
@@ -104,12 +102,11 @@ def test_every_screen_fits_the_counter_display(
 ) -> None:
     submit_many(3)
     with factory.begin() as session:
-        counter_tools.raise_help_call(session, "replacement.reason")
-    set_language(lang)
-    area = make_area(qtbot, factory)
+        help_calls.raise_help_call(session, "replacement.reason")
+    area = make_area(qtbot, factory, texts=Texts(lang))
     area.resize(*size)
     area.start()
-    settle(qtbot)
+    settle(qtbot, area)
     assert problems(area) == [], "PIN pad"
     login(qtbot, area, "admin", ADMIN_PIN)
     seen = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,19 +15,18 @@ from supervisor_helpers import ADMIN_PIN, STAFF_PIN, SubmitMany
 from test_supervisor_ui import actions, login, make_area
 
 from kiosk import paths
+from kiosk.services import help_calls, staff
+from kiosk.storage.db import connect_raw as db_connect_raw
 from kiosk.storage.models import ApplicationRow, AuditEvent, OutboxEntry
 from kiosk.sync import outbox
 from kiosk.ui.supervisor.common import ProbeResult
-from kiosk.ui.supervisor.texts import set_language
 from kiosk.ui.supervisor.window import SupervisorArea
-from kiosk.workflows import counter_tools, staff
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture(autouse=True)
 def _zh_and_quiet_threads() -> Iterator[None]:
-    set_language("zh")
     yield
     QThreadPool.globalInstance().waitForDone(5000)
 
@@ -107,7 +105,7 @@ def test_counter_tools_help_calls_and_printing(
 ) -> None:
     submit_many(2)
     with factory.begin() as session:
-        counter_tools.raise_help_call(session, "photo")
+        help_calls.raise_help_call(session, "photo")
     printed: list[tuple[int, str]] = []
 
     def print_document(app_id: int, document: str) -> ProbeResult:
@@ -121,7 +119,7 @@ def test_counter_tools_help_calls_and_printing(
     page.calls.setCurrentRow(0)
     qtbot.mouseClick(page.resolve_btn, Qt.MouseButton.LeftButton)
     assert "暂无求助" in page.calls.item(0).text()
-    assert page.queue.rowCount() == 2 and page.queue.item(0, 0).text().endswith("-001")
+    assert page.queue.rowCount() == 2 and page.queue.item(0, 0).text() == "A001"
     page.queue.selectRow(0)
     qtbot.mouseClick(page.print_buttons["receipt"], Qt.MouseButton.LeftButton)
     assert "须先审核通过" in page.note.text() and printed == []
@@ -183,7 +181,7 @@ def test_settings_saved_audited_and_checked(
     saved = tomllib.loads(paths.config_file().read_text(encoding="utf-8"))
     assert saved["point"]["code"] == "NS02" and saved["timeouts"]["supervisor_idle"] == 240
     assert saved["kiosk"]["language"] == "en"
-    set_language("zh")
+    admin_area.texts.set_language("zh")
     page.editors["kiosk.id"].setText("k 9")  # type: ignore[attr-defined]
     qtbot.mouseClick(page.save_btn, Qt.MouseButton.LeftButton)
     assert "kiosk.id" in page.note.text()
@@ -212,7 +210,7 @@ def test_audit_view_and_verify_catches_tampering(
     page.verify()
     assert "日志链完整" in page.result.text()
     db = Path(str(factory.kw["bind"].url.database))
-    with sqlite3.connect(db) as conn:
+    with db_connect_raw(db) as conn:
         conn.execute("UPDATE audit_events SET detail = 'role=administrator' WHERE id = 2")
     page.verify()
     assert "第一处问题在第 2 条" in page.result.text()

@@ -1,7 +1,7 @@
 """Supervisor mode's words: all in resources/translations/supervisor.toml, in both languages.
 
 Also: no Chinese text sits in the code, every key the code asks for exists (literal keys and the
-families built with f-strings), and there is one current language shared with the applicant UI.
+families built with f-strings), and the language is the kiosk's (its Texts), not the process's.
 """
 
 from __future__ import annotations
@@ -21,30 +21,24 @@ from test_supervisor_ui import login, make_area
 
 from kiosk import resources
 from kiosk.domain.application import STATUSES
+from kiosk.services import settings, staff
 from kiosk.ui import texts as ui_texts
 from kiosk.ui.supervisor import (
     audit_page,
     counter_page,
     devices_page,
+    labels,
     probes,
     review_page,
     settings_page,
     staff_page,
     sync_page,
-    texts,
     window,
 )
-from kiosk.workflows import staff, supervisor_settings
 
-PACKAGE = Path(texts.__file__).resolve().parent
+PACKAGE = Path(window.__file__).resolve().parent
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # CJK text and punctuation
 TR_FUNCTIONS = {"tr", "tr_or", "both", "has"}
-
-
-@pytest.fixture(autouse=True)
-def _zh_afterwards() -> Iterator[None]:
-    yield
-    texts.set_language("zh")
 
 
 def modules() -> list[Path]:
@@ -73,7 +67,7 @@ def test_the_file_is_flat_and_every_key_has_both_languages() -> None:
         raw = tomllib.load(fh)
     nested = [k for k, v in raw.items() if not isinstance(v, dict) or set(v) != {"zh", "en"}]
     assert nested == [], f"not a {{zh, en}} entry (unquoted dotted key?): {nested}"
-    catalogue = texts.catalogue()
+    catalogue = ui_texts.catalogue("supervisor")
     assert len(catalogue) > 150
     empty = [k for k, v in catalogue.items() if not (v["zh"].strip() and v["en"].strip())]
     assert empty == []
@@ -85,7 +79,7 @@ def test_the_file_is_flat_and_every_key_has_both_languages() -> None:
 
 
 def test_every_literal_key_used_in_the_code_exists() -> None:
-    catalogue = texts.catalogue()
+    catalogue = ui_texts.catalogue("supervisor")
     literal, prefixes, missing = set(), set(), []
     for where, arg in key_arguments():
         if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
@@ -104,7 +98,7 @@ def test_every_literal_key_used_in_the_code_exists() -> None:
 
 
 def test_every_key_family_built_at_run_time_exists() -> None:
-    catalogue = texts.catalogue()
+    catalogue = ui_texts.catalogue("supervisor")
     wanted = {
         *(f"nav.{k}" for k in window.PAGES),
         *(f"leave.{k}" for k in ("exit", "restart", "shutdown")),
@@ -123,8 +117,8 @@ def test_every_key_family_built_at_run_time_exists() -> None:
         *(f"sync.{k}" for k in sync_page.COUNTS),
         *(f"sync.col.{c}" for c in sync_page.Q_COLUMNS),
         *(f"sync.kind.{k}" for k in ("application", "decision", "print", "audit_head")),
-        *(f"set.group.{g.key}" for g in supervisor_settings.GROUPS),
-        *(f"set.{k}" for k in supervisor_settings.EDITABLE),
+        *(f"set.group.{g.key}" for g in settings.GROUPS),
+        *(f"set.{k}" for k in settings.EDITABLE),
         *(f"set.choice.{v}" for values in settings_page._CHOICES.values() for v in values),
         *(f"audit.col.{c}" for c in audit_page.COLUMNS),
         *(f"staff.col.{c}" for c in staff_page.COLUMNS),
@@ -142,38 +136,39 @@ def test_no_chinese_in_the_supervisor_code() -> None:
     assert offenders == []
 
 
-def test_one_language_for_the_applicant_ui_and_supervisor_mode() -> None:
-    texts.set_language("en")
-    assert ui_texts.language() == "en" and texts.tr("nav.review") == "Review"
-    ui_texts.set_language("zh")
-    assert texts.language() == "zh" and texts.tr("nav.review") == "审核"
+def test_one_catalogue_for_both_skins_and_a_language_per_kiosk() -> None:
+    texts, other = ui_texts.Texts("en"), ui_texts.Texts()
+    assert texts.tr("nav.review") == "Review" and texts.has("btn.next")  # both catalogues
+    assert other.tr("nav.review") == "审核"  # another kiosk's words keep their own language
+    assert not set(ui_texts.catalogue("ui")) & set(ui_texts.catalogue("supervisor"))
     texts.set_language("fr")  # anything unknown falls back to Chinese, never raises
-    assert ui_texts.language() == "zh"
+    assert texts.language() == "zh"
     assert texts.tr("review.count", n=3) == "共 3 条"
     assert texts.tr("review.count", "en", n=3) == "3 found"
-    assert texts.both("probe.simulated") == ("演示模式:模拟设备", "Demo mode: simulated device")
+    assert texts.both("probe.simulated") == ("演示模式：模拟设备", "Demo mode: simulated device")
     assert texts.tr_or("status.no_such_status", "raw") == "raw"
 
 
 def test_probe_results_and_help_calls_come_from_the_catalogue() -> None:
+    texts = ui_texts.Texts()
     probe = probes.SimulatedProbe("reader", delay=0)
     assert probe.status().detail_en == texts.tr("probe.simulated", "en")
     assert probe.test().detail_zh == texts.tr("probe.test.reader", "zh")
-    assert counter_page.screen_text("renewal.photo") == "延期 · 照片"
+    assert labels.screen_text(texts, "renewal.photo") == "延期 · 照片"
     texts.set_language("en")
-    assert counter_page.screen_text("renewal.photo") == "Renewal · Photo"
-    assert counter_page.screen_text("no_such") == "no_such"  # unknown screens shown as stored
+    assert labels.screen_text(texts, "renewal.photo") == "Renewal · Photo"
+    assert labels.screen_text(texts, "no_such") == "no_such"  # unknown screens shown as stored
 
 
 @pytest.mark.gui
 def test_leaving_supervisor_mode_gives_the_applicant_screen_its_language_back(
     qtbot: QtBot, factory: sessionmaker[Session], accounts: dict
 ) -> None:
-    texts.set_language("zh")
     area = make_area(qtbot, factory)
+    assert area.texts.language() == "zh"
     login(qtbot, area, "admin", ADMIN_PIN)
     area.toggle_language()
-    assert ui_texts.language() == "en" and area.heading.text() == "Review"
+    assert area.texts.language() == "en" and area.heading.text() == "Review"
     with qtbot.waitSignal(area.closed):
         area.close_area()
-    assert ui_texts.language() == "zh"
+    assert area.texts.language() == "zh"

@@ -13,20 +13,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from supervisor_helpers import ADMIN_PIN, STAFF_PIN
 
 from kiosk import config, paths
+from kiosk.services import staff
 from kiosk.storage.models import AuditEvent, OutboxEntry
 from kiosk.ui.supervisor.common import SupervisorContext
 from kiosk.ui.supervisor.gesture import HiddenGesture
 from kiosk.ui.supervisor.probes import simulated_probes
-from kiosk.ui.supervisor.texts import set_language
 from kiosk.ui.supervisor.window import PAGES, SupervisorArea
-from kiosk.workflows import staff
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture(autouse=True)
 def _zh_and_quiet_threads() -> Iterator[None]:
-    set_language("zh")
     yield
     QThreadPool.globalInstance().waitForDone(5000)
 

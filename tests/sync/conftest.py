@@ -3,15 +3,11 @@ started here, a fault-injecting HTTP proxy, and the exactly-once check against t
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid as uuidlib
 from collections.abc import Iterator
@@ -28,8 +24,11 @@ from kiosk.storage.db import open_database
 from kiosk.storage.models import OutboxEntry
 from kiosk.sync import enrolment
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "bench"))  # the throwaway cluster is shared with the bench
+
+from throwaway_pg import PostgresCluster, free_port, wait_for_port  # noqa: E402
+
 # Fast retries for tests: the product defaults are seconds to minutes.
 FAST = {
     "KIOSK_SYNC_BACKOFF_BASE": "0.05",
@@ -38,126 +37,6 @@ FAST = {
     "KIOSK_SYNC_LEASE_SECONDS": "30",
     "KIOSK_SYNC_TIMEOUT": "5",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with (
-            contextlib.suppress(OSError),
-            socket.create_connection(("127.0.0.1", port), timeout=0.2),
-        ):
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"nothing listening on {port}")
-
-
-# -- PostgreSQL: one throwaway cluster per test session, one database per test ---------------
-class PostgresCluster:
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="kiosk-pg-", dir="/tmp"))
-        self.port = free_port()
-        self.as_root = os.geteuid() == 0
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def _run_as(self, argv: list[str]) -> list[str]:
-        return ["runuser", "-u", "postgres", "--", *argv] if self.as_root else argv
-
-    def start(self) -> None:
-        data = self.root / "data"
-        if self.as_root:
-            shutil.chown(self.root, "postgres", "postgres")
-        subprocess.run(
-            self._run_as(
-                [
-                    str(PG_BIN / "initdb"),
-                    "-D",
-                    str(data),
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "-E",
-                    "UTF8",
-                    "--no-sync",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-        )
-        self.proc = subprocess.Popen(
-            self._run_as(
-                [
-                    str(PG_BIN / "postgres"),
-                    "-D",
-                    str(data),
-                    "-p",
-                    str(self.port),
-                    "-k",
-                    str(self.root),
-                    "-c",
-                    "listen_addresses=127.0.0.1",
-                    "-c",
-                    "fsync=off",
-                    "-c",
-                    "max_connections=100",
-                ]
-            ),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port)
-        deadline = time.monotonic() + 20
-        while True:  # the port opens before the server accepts logins
-            try:
-                self.admin("SELECT 1")
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-
-    def admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(
-            f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True
-        ) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
-
-    def new_database(self) -> str:
-        name = "hub_" + uuidlib.uuid4().hex[:12]
-        self.admin(f"CREATE DATABASE {name}")
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            # runuser does not pass signals on: ask pg_ctl, then reap runuser
-            subprocess.run(
-                self._run_as(
-                    [
-                        str(PG_BIN / "pg_ctl"),
-                        "stop",
-                        "-m",
-                        "immediate",
-                        "-D",
-                        str(self.root / "data"),
-                    ]
-                ),
-                capture_output=True,
-                timeout=30,
-            )
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -187,6 +66,9 @@ class HubProcess:
         self.extra = extra or []
         self.proc: subprocess.Popen[bytes] | None = None
         self.scheme = "https" if "--tls-cert" in self.extra else "http"
+        if self.scheme == "http":  # tests enrol on 127.0.0.1 without TLS: both sides must agree
+            self.extra.append("--allow-plain-http")
+        self.log = home / "hub-stderr.log"  # refusals are logged here (uuid and kiosk id only)
 
     @property
     def url(self) -> str:
@@ -195,20 +77,30 @@ class HubProcess:
     def env(self) -> dict[str, str]:
         return {**os.environ, "KIOSK_HUB_HOME": str(self.home)}
 
-    def cli(self, *args: str) -> dict[str, Any]:
-        """Run a ``kiosk-hub`` subcommand as its own process; its JSON answer."""
-        out = subprocess.run(
+    def cli_raw(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a ``kiosk-hub`` subcommand as its own process (``--json``), whatever its exit."""
+        return subprocess.run(
             [sys.executable, "-m", "kiosk_hub", *args, "--db", self.db_url, "--json"],
             env=self.env(),
             capture_output=True,
             text=True,
             timeout=60,
         )
+
+    def cli(self, *args: str) -> dict[str, Any]:
+        """Run a ``kiosk-hub`` subcommand as its own process; its JSON answer."""
+        out = self.cli_raw(*args)
         assert out.returncode == 0, out.stderr
         return dict(json.loads(out.stdout))
 
     def start(self) -> HubProcess:
-        self.proc = subprocess.Popen(
+        with self.log.open("ab") as log:  # the child keeps its own copy of the descriptor
+            self.proc = self._spawn(log)
+        wait_for_port(self.port)
+        return self
+
+    def _spawn(self, log: Any) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -221,9 +113,8 @@ class HubProcess:
                 *self.extra,
             ],
             env=self.env(),
+            stderr=log,
         )
-        wait_for_port(self.port)
-        return self
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -270,7 +161,8 @@ def enrol_kiosk(
     hub: HubProcess, config: Config, kiosk_id: str = "K07", url: str | None = None
 ) -> enrolment.Enrolment:
     code = hub.cli("enrol", "--kiosk-id", kiosk_id)["code"]
-    return enrolment.enrol(url or hub.url, code, config)
+    url = url or hub.url
+    return enrolment.enrol(url, code, config, allow_plain_http=url.startswith("http://"))
 
 
 @pytest.fixture
@@ -317,13 +209,18 @@ def submit_some(
 ) -> dict[str, dict[str, Any]]:
     import random
 
+    from kiosk.domain.rules import RuleBook
+    from kiosk.services.submit import submit_application
+    from kiosk.sync import enrolment
     from kiosk.sync.demo_applications import made_up_application, sample_photo
-    from kiosk.sync.submission import submit_application
 
     rng, photo = random.Random(seed), sample_photo()
+    rules, enrolled = RuleBook.load(), enrolment.load()
     out: dict[str, dict[str, Any]] = {}
     for _ in range(n):
-        app = submit_application(factory, made_up_application(rng, photo=photo), config)
+        app = submit_application(
+            factory, made_up_application(rng, photo=photo), config, rules=rules, enrolled=enrolled
+        ).application
         out[app.uuid] = app.as_json()
     return out
 

@@ -4,13 +4,17 @@ Requests to ``/v1/items`` take the next scripted action; everything else passes 
 ``"pass"``; ``"status:503"`` / ``"status:429:2"`` (Retry-After 2) answered as the hub would, without
 forwarding; ``"portal"`` (a captive portal's 200 HTML page); ``"reset"`` (forward the headers and half
 the body, then reset both connections); ``"drop_ack"`` (forward the whole request, let the hub
-commit, then reset the kiosk's connection instead of passing the answer back).
+commit, then reset the kiosk's connection instead of passing the answer back); ``"forge_ack"``
+(answer 201 with a perfect-looking acknowledgement built from the request, as an attacker on the
+wire could, without forwarding); ``"forge_refusal"`` (answer a 422 "refused for good" without
+forwarding).
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import json
 import socket
 import struct
 import threading
@@ -104,6 +108,9 @@ class FaultProxy:
                 if action.startswith("status:") or action == "portal":
                     client.sendall(self._canned(action))
                     continue
+                if action.startswith("forge_"):
+                    client.sendall(self._forged(action, head, body))
+                    continue
                 if upstream is None:
                     upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
                 if action == "reset":
@@ -128,6 +135,38 @@ class FaultProxy:
                 if s is not None:
                     with contextlib.suppress(OSError):
                         s.close()
+
+    @staticmethod
+    def _forged(action: str, head: bytes, body: bytes) -> bytes:
+        """What an attacker between kiosk and hub can say without the kiosk's secret."""
+        from kiosk_protocol.sealing import open_envelope
+
+        path = head.split(b" ", 2)[1].decode()
+        content_hash = ""
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"x-content-hash":
+                content_hash = value.strip().decode()
+        if action == "forge_ack":
+            try:
+                parts = open_envelope(body).part_hashes()
+            except ValueError:  # a damaged item: the forger cannot read its parts either
+                parts = {}
+            code, reason = 201, "Created"
+            answer: dict[str, object] = {
+                "uuid": path.rsplit("/", 1)[-1],
+                "content_hash": content_hash,
+                "parts": parts,
+                "complete": True,
+            }
+        else:
+            code, reason = 422, "Unprocessable Entity"
+            answer = {"error": "refused", "reason": "forged refusal", "permanent": True}
+        data = json.dumps(answer).encode()
+        return (
+            f"HTTP/1.1 {code} {reason}\r\nContent-Type: application/json\r\n"
+            f"X-Hub-Time: {time.time():.3f}\r\nContent-Length: {len(data)}\r\n\r\n"
+        ).encode() + data
 
     @staticmethod
     def _canned(action: str) -> bytes:

@@ -22,6 +22,7 @@ from faultproxy import FaultProxy
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import Config
+from kiosk.sync import enrolment
 from kiosk.sync.worker import SyncWorker, status
 
 
@@ -29,10 +30,10 @@ def _drain_in_thread(
     factory: sessionmaker[Session], config: Config, timeout: float = 60
 ) -> list[bool]:
     seen: list[bool] = []
-    worker = SyncWorker(factory, config, on_status=seen.append)
+    worker = SyncWorker(factory, config, enrolled=enrolment.load, on_status=seen.append)
     worker.start()
     try:
-        until(lambda: status(factory)["pending"] == 0, timeout)
+        until(lambda: status(factory, enrolment.load())["pending"] == 0, timeout)
     finally:
         worker.stop()
     return seen
@@ -45,15 +46,15 @@ def test_hub_down_then_up(
     hub.stop()
     submitted = submit_some(kiosk_db, fast_sync, 12)
     seen: list[bool] = []
-    worker = SyncWorker(kiosk_db, fast_sync, on_status=seen.append)
+    worker = SyncWorker(kiosk_db, fast_sync, enrolled=enrolment.load, on_status=seen.append)
     worker.start()
     try:
-        until(lambda: status(kiosk_db)["last_error"] is not None)
+        until(lambda: status(kiosk_db, enrolment.load())["last_error"] is not None)
         time.sleep(0.5)  # several backoff rounds against a closed port
-        assert status(kiosk_db)["pending"] == 12
+        assert status(kiosk_db, enrolment.load())["pending"] == 12
         assert seen == [False]
         hub.start()
-        until(lambda: status(kiosk_db)["pending"] == 0, 30)
+        until(lambda: status(kiosk_db, enrolment.load())["pending"] == 0, 30)
     finally:
         worker.stop()
     assert seen == [False, True]  # the on-screen indicator went offline, then online
@@ -137,18 +138,22 @@ def test_hub_sigkilled_mid_request(
 ) -> None:
     enrol_kiosk(hub, fast_sync)
     submitted = submit_some(kiosk_db, fast_sync, 90)
-    worker = SyncWorker(kiosk_db, fast_sync)
+    worker = SyncWorker(kiosk_db, fast_sync, enrolled=enrolment.load)
     worker.start()
     try:
         rng = random.Random(3)
         for _ in range(3):
-            acked = status(kiosk_db)["acknowledged"]
-            until(lambda a=acked: status(kiosk_db)["acknowledged"] > a + 3, 30, 0.005)
+            acked = status(kiosk_db, enrolment.load())["acknowledged"]
+            until(
+                lambda a=acked: status(kiosk_db, enrolment.load())["acknowledged"] > a + 3,
+                30,
+                0.005,
+            )
             time.sleep(rng.uniform(0.0, 0.05))
             hub.kill()  # while the worker is streaming uploads: some die mid-request
             time.sleep(0.2)
             hub.start()
-        until(lambda: status(kiosk_db)["pending"] == 0, 60)
+        until(lambda: status(kiosk_db, enrolment.load())["pending"] == 0, 60)
     finally:
         worker.stop()
     assert_exactly_once(hub, submitted, kiosk_db)
@@ -162,7 +167,7 @@ def test_two_workers_at_once(
     submitted = submit_some(kiosk_db, fast_sync, 60)
     workers = [kiosk_worker(), kiosk_worker()]
     try:
-        until(lambda: status(kiosk_db)["pending"] == 0, 60)
+        until(lambda: status(kiosk_db, enrolment.load())["pending"] == 0, 60)
     finally:
         for w in workers:
             w.terminate()

@@ -25,16 +25,17 @@ from kiosk.sync.client import HubClient
 from kiosk.sync.worker import SyncWorker, reconcile, status
 from kiosk_hub import store
 from kiosk_hub.models import Item
+from kiosk_protocol import signing
 
 
 @pytest.mark.parametrize("hub_db", ["sqlite"], indirect=True)  # auth logic: one backend is enough
 def test_code_binds_once_and_kiosk_adopts_hub_id(hub: HubProcess, fast_sync: Config) -> None:
     code = hub.cli("enrol", "--kiosk-id", "K42")["code"]
-    done = enrolment.enrol(hub.url, code, fast_sync)
-    assert done.kiosk_id == "K42" and enrolment.kiosk_id(fast_sync) == "K42"
+    done = enrolment.enrol(hub.url, code, fast_sync, allow_plain_http=True)
+    assert done.kiosk_id == "K42" and enrolment.kiosk_id(fast_sync, enrolment.load()) == "K42"
     assert json.loads(enrolment.state_file().read_text())["kiosk_id"] == "K42"
     with pytest.raises(enrolment.EnrolmentError) as refused:
-        enrolment.enrol(hub.url, code, fast_sync)  # a code binds one kiosk only
+        enrolment.enrol(hub.url, code, fast_sync, allow_plain_http=True)  # binds one kiosk only
     assert "登记码" in refused.value.message.zh and "code" in refused.value.message.en
 
 
@@ -48,8 +49,6 @@ def test_signed_requests_replay_drift_unknown_and_revoked(
         # replay the exact same signed request: refused
         sent = client.http.build_request("GET", hub.url + "/v1/hello")
         stamp, nonce = f"{time.time():.3f}", "n" * 32
-        from kiosk.sync import signing
-
         headers = {
             signing.HEADER_KIOSK: "K07",
             signing.HEADER_TIME: stamp,
@@ -93,9 +92,9 @@ def test_revoked_kiosk_keeps_its_items_pending(
     enrol_kiosk(hub, fast_sync)
     hub.cli("revoke", "--kiosk-id", "K07")
     submit_some(kiosk_db, fast_sync, 3)
-    result = SyncWorker(kiosk_db, fast_sync).run_once()
+    result = SyncWorker(kiosk_db, fast_sync, enrolled=enrolment.load).run_once()
     assert result.global_error is not None and "revoked" in result.global_error
-    counts = status(kiosk_db)
+    counts = status(kiosk_db, enrolment.load())
     assert (counts["pending"], counts["quarantined"]) == (3, 0)  # paused, not thrown away
     assert "revoked" in counts["last_error"]
 
@@ -114,7 +113,7 @@ def test_poison_item_quarantined_others_flow(
             recipient=crypto.Recipient(other_public, demo=False),
         )
     submitted |= submit_some(kiosk_db, fast_sync, 3, seed=2)
-    result = SyncWorker(kiosk_db, fast_sync).run_once()
+    result = SyncWorker(kiosk_db, fast_sync, enrolled=enrolment.load).run_once()
     assert (result.sent, result.quarantined) == (6, 1)
     with kiosk_db() as session:
         [poison] = outbox.quarantined(session)
@@ -132,10 +131,14 @@ def test_same_uuid_other_content_is_a_conflict(
             "decision",
             {"decision": "approved"},
             item_uuid="00000000-0000-4000-8000-000000000001",
+            recipient=enrolment.sealed_to(enrolment.load()),
         )
-    SyncWorker(kiosk_db, fast_sync).run_once()
+    SyncWorker(kiosk_db, fast_sync, enrolled=enrolment.load).run_once()
     again = crypto.seal(
-        enrolled.recipient(), first.uuid, "decision", {"payload": b'{"decision":"rejected"}'}
+        enrolled.recipient(),
+        first.uuid,
+        "decision",
+        {"payload": b'{"data":{"decision":"rejected"}}'},
     )
     with HubClient(enrolled, fast_sync) as client:
         replay = client.put_item(first.uuid, first.content_hash, first.sealed)
@@ -154,8 +157,8 @@ def test_demo_items_never_leave_and_hub_refuses_them(
     demo = submit_some(kiosk_db, demo_mode, 2)  # before enrolment, in demo mode: demo key
     enrolled = enrol_kiosk(hub, fast_sync)
     real = submit_some(kiosk_db, fast_sync, 2, seed=5)
-    SyncWorker(kiosk_db, fast_sync).run_once()
-    counts = status(kiosk_db)
+    SyncWorker(kiosk_db, fast_sync, enrolled=enrolment.load).run_once()
+    counts = status(kiosk_db, enrolment.load())
     assert (counts["demo"], counts["acknowledged"], counts["pending"]) == (2, 2, 0)
     assert_exactly_once(hub, real, kiosk_db)
     with kiosk_db() as session:
@@ -172,7 +175,7 @@ def test_reconcile_resends_what_the_hub_lost(
 ) -> None:
     enrolled = enrol_kiosk(hub, fast_sync)
     submitted = submit_some(kiosk_db, fast_sync, 5)
-    SyncWorker(kiosk_db, fast_sync).run_once()
+    SyncWorker(kiosk_db, fast_sync, enrolled=enrolment.load).run_once()
     lost = sorted(submitted)[:2]
     hub_store = store.open_hub(hub_db)  # the hub restored from an old backup: two items gone
     with hub_store.factory.begin() as session:
@@ -181,8 +184,8 @@ def test_reconcile_resends_what_the_hub_lost(
     with HubClient(enrolled, fast_sync) as client:
         answer = reconcile(kiosk_db, client)
     assert answer["missing"] == lost and answer["mismatched"] == []
-    assert status(kiosk_db)["pending"] == 2
-    SyncWorker(kiosk_db, fast_sync).run_once()
+    assert status(kiosk_db, enrolment.load())["pending"] == 2
+    SyncWorker(kiosk_db, fast_sync, enrolled=enrolment.load).run_once()
     assert_exactly_once(hub, submitted, kiosk_db)
 
 
@@ -239,9 +242,9 @@ def test_tls_when_given_a_certificate(
         config = Config.load()
         enrolment.enrol(tls_hub.url, code, config)
         submitted = submit_some(kiosk_db, config, 2)
-        worker = SyncWorker(kiosk_db, config)
+        worker = SyncWorker(kiosk_db, config, enrolled=enrolment.load)
         worker.start()
-        until(lambda: status(kiosk_db)["pending"] == 0)
+        until(lambda: status(kiosk_db, enrolment.load())["pending"] == 0)
         worker.stop()
         assert_exactly_once(tls_hub, submitted, kiosk_db)
     finally:

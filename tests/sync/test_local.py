@@ -15,11 +15,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import Config
+from kiosk.domain.rules import RuleBook
+from kiosk.services.submit import SubmissionError, submit_application
 from kiosk.storage import audit
 from kiosk.storage.models import ApplicationRow, AuditEvent, OutboxEntry
 from kiosk.sync import crypto, enrolment, outbox, retention
 from kiosk.sync.demo_applications import made_up_application
-from kiosk.sync.submission import SubmissionError, submit_application
 from kiosk.sync.worker import full_jitter
 
 
@@ -49,10 +50,14 @@ def test_seal_and_unseal_detect_damage() -> None:
 
 def test_submit_is_one_transaction(kiosk_db: sessionmaker[Session]) -> None:
     config = Config.load(overrides={"sync.demo": True})
-    app = submit_application(kiosk_db, made_up_application(random.Random(1)), config)
+    rules = RuleBook.load()
+    done = submit_application(
+        kiosk_db, made_up_application(random.Random(1)), config, rules=rules, enrolled=None
+    )
+    app = done.application
     assert app.status == "submitted" and app.uuid and app.submitted_at is not None
-    assert app.application_number.startswith("FT01-K01-") and app.queue_number.endswith("-001")
-    assert app.materials == ["id_card", "id_card_copy", "permit", "form"]
+    assert app.application_number.startswith("FT01-K01-") and app.queue_number == "A001"
+    assert app.materials == []  # nothing is "in hand" unless the applicant confirmed it
     with kiosk_db() as session:
         row = session.execute(select(ApplicationRow)).scalar_one()
         entry = session.execute(select(OutboxEntry)).scalar_one()
@@ -67,7 +72,11 @@ def test_submit_is_one_transaction(kiosk_db: sessionmaker[Session]) -> None:
         event.detail or ""
     )
     # the same application submitted again (a double tap) is not doubled
-    assert submit_application(kiosk_db, app, config).application_number == app.application_number
+    again = submit_application(kiosk_db, app, config, rules=rules, enrolled=None)
+    assert (again.application_id, again.application_number) == (
+        done.application_id,
+        app.application_number,
+    )
     with kiosk_db() as session:
         assert len(session.execute(select(OutboxEntry)).all()) == 1
 
@@ -76,12 +85,24 @@ def test_submit_refusals_store_nothing(kiosk_db: sessionmaker[Session]) -> None:
     production = Config.load()  # outside demo mode by default: no applicants before enrolment
     assert production["sync.demo"] is False
     with pytest.raises(enrolment.EnrolmentError) as not_enrolled:
-        submit_application(kiosk_db, made_up_application(random.Random(1)), production)
+        submit_application(
+            kiosk_db,
+            made_up_application(random.Random(1)),
+            production,
+            rules=RuleBook.load(),
+            enrolled=None,
+        )
     assert "登记" in not_enrolled.value.message.zh and "enrol" in not_enrolled.value.message.en
     bad = made_up_application(random.Random(1))
     bad.service = "teleport"
     with pytest.raises(SubmissionError):
-        submit_application(kiosk_db, bad, Config.load(overrides={"sync.demo": True}))
+        submit_application(
+            kiosk_db,
+            bad,
+            Config.load(overrides={"sync.demo": True}),
+            rules=RuleBook.load(),
+            enrolled=None,
+        )
     with kiosk_db() as session:
         assert session.execute(select(ApplicationRow)).first() is None
 

@@ -9,9 +9,9 @@ import pytest
 from conftest import HubProcess, hub_items
 
 from kiosk.config import Config
+from kiosk.services.submit import submit_application
 from kiosk.sync import enrolment
 from kiosk.sync.demo_applications import made_up_application
-from kiosk.sync.submission import submit_application
 from kiosk.ui.app import attach_supervisor, build
 from kiosk.ui.card_source import DirectCardSource
 
@@ -33,8 +33,12 @@ def test_badge_follows_the_hub_and_nothing_waits_for_it(
         qtbot.waitUntil(lambda: badge.state == "offline", timeout=15000)
         assert "安全保存" in badge.widget.text()
         app = submit_application(
-            kiosk.ctx.factory, made_up_application(random.Random(11)), fast_sync
-        )
+            kiosk.ctx.factory,
+            made_up_application(random.Random(11)),
+            fast_sync,
+            rules=kiosk.ctx.rules,
+            enrolled=enrolled,
+        ).application
         hub.start()
         kiosk.supervisor.ctx.send_now()  # staff's "send now" skips the back-off wait
         qtbot.waitUntil(lambda: badge.state == "online", timeout=20000)

@@ -11,6 +11,7 @@ from conftest import HubProcess, assert_exactly_once, enrol_kiosk, kiosk_cli, su
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import Config
+from kiosk.sync import enrolment
 from kiosk.sync.worker import status
 
 
@@ -55,13 +56,15 @@ def test_round_trip_truncated_and_twice(
         "duplicates_refused": 7,
         "conflicts": 0,
         "items": 7,
+        "demo": 0,
+        "refused": 0,
     }
 
     applied = kiosk_cli("sync", "import-acks", str(drive), "--json")
     assert applied.returncode == 0 and '"acknowledged": 7' in applied.stdout
     reapplied = kiosk_cli("sync", "import-acks", str(drive), "--json")
     assert '"acknowledged": 0' in reapplied.stdout and '"already": 7' in reapplied.stdout
-    assert status(kiosk_db)["pending"] == 0
+    assert status(kiosk_db, enrolment.load())["pending"] == 0
     assert_exactly_once(hub, submitted, kiosk_db)
 
     # nothing left to carry
@@ -86,4 +89,4 @@ def test_bundle_at_the_wrong_hub_and_forged_acks(
     )
     applied = kiosk_cli("sync", "import-acks", str(drive), "--json")
     assert applied.returncode == 1 and "not signed" in applied.stdout
-    assert status(kiosk_db)["pending"] == 2
+    assert status(kiosk_db, enrolment.load())["pending"] == 2

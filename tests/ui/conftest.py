@@ -18,6 +18,7 @@ def make_kiosk(qtbot) -> Iterator:
 
     def make(camera: bool = True, **config: object) -> Kiosk:
         kiosk = build(Config.load().with_values(**config), demo=True, cards=DirectCardSource())
+        kiosk.finish_start()  # fully started, as a kiosk is before its first applicant comes
         if not camera:
             kiosk.ctx.make_camera = None
         kiosk.window.resize(1280, 860)

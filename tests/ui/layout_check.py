@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.base import WrapButton
+from kiosk.ui.kit import WrapButton
 
 MIN_TARGET = 60
 

@@ -22,7 +22,7 @@ def test_reader_card_source_goes_through_the_bridge(qtbot) -> None:
         assert source.bridge is not None and problems == [None]
         with qtbot.waitSignal(source.cardRead, timeout=10000) as read:
             source.place("resident")
-        assert read.args[0].id_number == samples.load("resident").id_number
+        assert read.args[0].card.id_number == samples.load("resident").id_number
         assert seen == [threading.main_thread().name]  # queued to the GUI thread
         with qtbot.waitSignal(source.cardRemoved, timeout=10000):
             source.remove()

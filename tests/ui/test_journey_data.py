@@ -9,10 +9,12 @@ import pytest
 
 from kiosk.devices.idcard import samples
 from kiosk.domain.application import Permit
+from kiosk.domain.rules import RuleBook
 from kiosk.workflows import branching, diagram, journeys
 from kiosk.workflows.visit import Visit
 
 ROOT = Path(__file__).resolve().parents[2]
+RULES = RuleBook.load()  # the shipped rules
 
 
 @pytest.mark.parametrize("key", sorted(journeys.JOURNEYS))
@@ -53,18 +55,18 @@ def test_renewal_rule_branches_on_the_date_the_applicant_gave() -> None:
         (dt.date(2026, 11, 30), "expired"),
     ):
         visit.permit = Permit("standard", "", expires)
-        assert branching.decide("renewal_window", visit, today=today).outcome == outcome
+        assert branching.decide("renewal_window", visit, RULES, today=today).outcome == outcome
     visit.permit = Permit("standard", "", dt.date(2026, 12, 10))
-    branching.decide("renewal_window", visit, today=today)
+    branching.decide("renewal_window", visit, RULES, today=today)
     assert visit.new_expiry == dt.date(2036, 12, 10)
 
 
 def test_age_gate_and_typed_identity() -> None:
     visit = Visit(typed_id_number="430102201505122840")  # born 2015: under 16
-    decision = branching.decide("age_gate", visit, today=dt.date(2026, 1, 1))
+    decision = branching.decide("age_gate", visit, RULES, today=dt.date(2026, 1, 1))
     assert decision.outcome == "under_age" and decision.reasons
     visit.typed_id_number = "430102199005122840"
-    assert branching.decide("age_gate", visit, today=dt.date(2026, 1, 1)).outcome == "adult"
+    assert branching.decide("age_gate", visit, RULES, today=dt.date(2026, 1, 1)).outcome == "adult"
 
 
 def test_wipe_forgets_everything() -> None:

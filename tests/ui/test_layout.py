@@ -9,7 +9,7 @@ import pytest
 from layout_check import problems
 
 from kiosk.ui.applicant import Applicant, pump
-from kiosk.ui.base import WrapButton
+from kiosk.ui.kit import WrapButton
 from kiosk.ui.walkthrough import journey
 
 
@@ -62,6 +62,7 @@ def test_long_options_wrap_instead_of_being_cut(make_kiosk, qtbot) -> None:
     )
     assert employment.height() > 100  # two lines, not one line cut off
     assert problems(window.current, "condition") == []
+    Applicant(window).tap(choice="employment")  # nothing is chosen for the applicant: they tap
     assert window.current.keypad is not None and not window.current.keypad.isVisible()
     Applicant(window).tap(window.current.fields[0])  # tapping a field brings the keyboard up
     assert window.current.keypad.isVisible()

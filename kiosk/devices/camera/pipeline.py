@@ -2,8 +2,12 @@
 
 The capture thread hands every frame to ``on_frame`` (preview) and drops it into a one-frame
 slot; the analysis thread takes the newest frame from the slot (older ones are simply
-overwritten, so analysis never builds a backlog) and feeds the :class:`PhotoSession`, at most
-``max_rate`` times a second so the preview keeps a core.
+overwritten, so analysis never builds a backlog) and feeds the session, at most ``max_rate``
+times a second so the preview keeps a core.
+
+The session is anything with ``feed(frame, now) -> view`` (:class:`FrameSession`): in the kiosk,
+``kiosk.photo.session.PhotoSession``. The camera does not import the photo rules; the UI joins
+the two (devices and photo are sibling layers).
 """
 
 from __future__ import annotations
@@ -12,16 +16,22 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
 from kiosk import logs
 from kiosk.devices.camera.capture import CameraSource, CameraState, FrameCallback, StateCallback
-from kiosk.photo.session import PhotoSession, SessionView
 
 _log = logs.get("devices")
 
 CameraFactory = Callable[[FrameCallback, StateCallback], CameraSource]
+
+
+class FrameSession(Protocol):
+    """What analyses the frames (``kiosk.photo.session.PhotoSession`` in the kiosk)."""
+
+    def feed(self, frame: np.ndarray, now: float) -> Any: ...
 
 
 @dataclass
@@ -40,10 +50,10 @@ class PhotoPipeline:
     def __init__(
         self,
         camera: CameraFactory,
-        session: PhotoSession,
+        session: FrameSession,
         on_frame: FrameCallback | None = None,
         on_state: StateCallback | None = None,
-        on_view: Callable[[SessionView], None] | None = None,
+        on_view: Callable[[Any], None] | None = None,
         max_rate: float = 12.0,
     ):
         self.session = session

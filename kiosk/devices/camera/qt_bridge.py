@@ -2,15 +2,19 @@
 
 Signals are emitted from the capture and analysis threads; Qt queues them to receivers living in
 the GUI thread, so the GUI never waits for the camera or for analysis. Frames are numpy BGR
-arrays (height × width × 3); the view is a :class:`kiosk.photo.session.SessionView`.
+arrays (height × width × 3); the view is the session's (``kiosk.photo.session.SessionView``).
+
+The photo rules are not imported here (devices and photo are sibling layers): the UI hands in
+the session, ``kiosk.photo.session.live_session(config, issue_number)``.
+
+    bridge = CameraBridge(camera_factory(config, demo), live_session(config, numbers.issue))
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
@@ -24,7 +28,15 @@ from kiosk.devices.camera.capture import (
 )
 from kiosk.devices.camera.pipeline import CameraFactory, PhotoPipeline
 from kiosk.devices.camera.simulator import SimulatedCamera
-from kiosk.photo.session import AcceptedPhoto, PhotoSession, SessionView
+
+
+class PhotoStep(Protocol):
+    """The photo session as the bridge drives it (``kiosk.photo.session.PhotoSession``)."""
+
+    def feed(self, frame: np.ndarray, now: float) -> Any: ...  # a view with .phase and .photo
+    def retake(self, now: float) -> None: ...
+    def accept(self) -> Any: ...
+    def reset(self, now: float) -> None: ...
 
 
 def camera_factory(config: Any, demo: bool, media: Path | None = None) -> CameraFactory:
@@ -43,17 +55,18 @@ def camera_factory(config: Any, demo: bool, media: Path | None = None) -> Camera
 class CameraBridge(QObject):
     frameReady = Signal(object)  # np.ndarray BGR, every frame (preview)
     cameraStateChanged = Signal(str)  # connecting | live | lost | stopped
-    viewChanged = Signal(object)  # SessionView, ~10 a second
+    viewChanged = Signal(object)  # the session's view, ~10 a second
     photoReady = Signal(object)  # SpecPhoto, once when the countdown took a valid photo
 
-    def __init__(self, camera: CameraFactory, session: PhotoSession, parent: QObject | None = None):
+    def __init__(self, camera: CameraFactory, session: PhotoStep, parent: QObject | None = None):
         super().__init__(parent)
         self._last_phase = ""
+        self._session = session
         self.pipeline = PhotoPipeline(camera, session, self._frame, self._state, self._view)
 
     @property
-    def session(self) -> PhotoSession:
-        return self.pipeline.session
+    def session(self) -> PhotoStep:
+        return self._session
 
     def _frame(self, frame: np.ndarray, _t: float) -> None:
         self.frameReady.emit(frame)
@@ -61,7 +74,7 @@ class CameraBridge(QObject):
     def _state(self, state: CameraState) -> None:
         self.cameraStateChanged.emit(state.value)
 
-    def _view(self, view: SessionView) -> None:
+    def _view(self, view: Any) -> None:
         self.viewChanged.emit(view)
         if view.phase == "review" and self._last_phase != "review":
             self.photoReady.emit(view.photo)
@@ -79,29 +92,9 @@ class CameraBridge(QObject):
     def retake(self) -> None:
         self.session.retake(time.monotonic())
 
-    def accept(self) -> AcceptedPhoto:
+    def accept(self) -> Any:  # kiosk.photo.session.AcceptedPhoto
         return self.session.accept()
 
     @Slot()
     def reset(self) -> None:
         self.session.reset(time.monotonic())
-
-
-def bridge_from_config(
-    config: Any,
-    demo: bool,
-    issue_number: Callable[[], str] | None = None,
-    parent: QObject | None = None,
-) -> CameraBridge:
-    from kiosk.photo.analysis import LIVE_DETECT_SIDE, Analyzer
-    from kiosk.photo.geometry import PhotoSpec
-
-    session = PhotoSession(
-        Analyzer(
-            PhotoSpec.from_config(config), judge_background_every=8, detect_side=LIVE_DETECT_SIDE
-        ),
-        max_failures=int(config["photo.max_failures"]),
-        issue_number=issue_number,
-        now=time.monotonic(),
-    )
-    return CameraBridge(camera_factory(config, demo), session, parent)

@@ -24,7 +24,7 @@ from queue import Queue
 from typing import Any
 
 from kiosk import logs
-from kiosk.devices.errors import DeviceError, DeviceNotFoundError, DeviceTimeoutError
+from kiosk.devices.errors import DeviceNotFoundError, DeviceTimeoutError
 from kiosk.devices.idcard import cardparse, codec, status
 from kiosk.devices.idcard.events import (
     CardRead,
@@ -257,8 +257,15 @@ class ReaderDriver:
         if st.is_ok:
             try:
                 card = cardparse.parse(*cardparse.split_read_reply(reply.data))
-            except DeviceError:
-                return self._card_failed(status.BAD_CARD_DATA)
+            except cardparse.CardDataError as exc:
+                # a complete, checksummed read: the same card gives the same data again, so say
+                # so now, once per placing of the card (it is halted until lifted)
+                self._card_failures = 0
+                log.info("card data invalid: %s", exc.reason)
+                st = status.BAD_CARD_DATA
+                self._last_error = st.name
+                self._emit(ReaderError(st.name, st.message, None, exc.reason))
+                return False
             self._got(card, found_at, time.monotonic() - sent)
             return False
         if st.name == "read_failed":  # lifted mid-read: read again from find before saying anything

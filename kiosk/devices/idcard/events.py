@@ -41,6 +41,7 @@ class ReaderError:
     code: str
     message: Message
     sw3: int | None = None
+    reason: str | None = None  # card_data_invalid: why (bad_check_digit, bad_date, ...)
 
 
 @dataclass(frozen=True)

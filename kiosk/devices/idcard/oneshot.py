@@ -10,7 +10,7 @@ import queue
 import time
 
 from kiosk.devices.errors import DeviceError, DeviceNotFoundError, DeviceTimeoutError
-from kiosk.devices.idcard import status
+from kiosk.devices.idcard import cardparse, status
 from kiosk.devices.idcard.driver import DriverConfig, ReaderDriver
 from kiosk.devices.idcard.events import CardRead, ReaderError, ReaderFound, ReaderLost
 from kiosk.domain.identity import IdentityCard
@@ -43,6 +43,8 @@ def read_one_card(
                 raise DeviceNotFoundError(
                     event.message.zh, event.message.en, code=event.message.code
                 )
+            elif isinstance(event, ReaderError) and event.reason is not None:
+                raise cardparse.CardDataError(event.reason, event.message.zh, event.message.en)
             elif isinstance(event, ReaderError):
                 raise DeviceError(event.message.zh, event.message.en, code=event.code)
     if not found:

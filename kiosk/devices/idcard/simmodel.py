@@ -43,6 +43,7 @@ class Reply:
 @dataclass
 class _CardState:
     card: IdentityCard
+    text: bytes | None = None  # a damaged or forged card's own text block instead of the card's
     halted: bool = False  # read already: find says "no card" until it is lifted
     selected: bool = False
     reads: int = 0
@@ -66,9 +67,9 @@ class ReaderModel:
         self.commands_seen = 0
 
     # the person at the counter
-    def place(self, card: IdentityCard) -> None:
+    def place(self, card: IdentityCard, text: bytes | None = None) -> None:
         with self._lock:
-            self._card = _CardState(card)
+            self._card = _CardState(card, text)
 
     def remove(self) -> None:
         with self._lock:
@@ -78,7 +79,7 @@ class ReaderModel:
         """Plugged in again: a card lying there is seen afresh."""
         with self._lock:
             if self._card:
-                self._card = _CardState(self._card.card)
+                self._card = _CardState(self._card.card, self._card.text)
 
     @property
     def card(self) -> IdentityCard | None:
@@ -103,6 +104,28 @@ class ReaderModel:
     def host_frame_rejected(self) -> Reply:
         with self._lock:
             return self._finish(self.timing.command, 0x10, b"", None)
+
+    def receive(
+        self, chunk: bytes, decoder: codec.FrameDecoder, host_baud: int | None
+    ) -> list[Reply]:
+        """The replies to bytes the host sent at ``host_baud``, in order (both transports).
+
+        A host at another speed than the reader's UART gets noise, as framing errors give, so
+        baud detection is exercised for real. Apply each reply's ``new_baud`` once it is sent.
+        """
+        if host_baud != self.baud:
+            decoder.reset()
+            return [Reply(0.0, bytes((b ^ 0x5A) for b in chunk[: len(chunk) // 2]))]
+        rejected = decoder.rejected
+        replies = []
+        for body in decoder.feed(chunk):
+            try:
+                replies.append(self.answer(body))
+            except codec.CodecError:
+                replies.append(self.host_frame_rejected())
+        if decoder.rejected > rejected:
+            replies.append(self.host_frame_rejected())
+        return replies
 
     def _dispatch(self, cmd: codec.Command) -> tuple[float, int, bytes]:
         t = self.timing
@@ -151,7 +174,7 @@ class ReaderModel:
             card.halted = False
             return t.read / 2, 0x41, b""
         card.halted = True
-        data = build_read_reply_data(card.card)
+        data = build_read_reply_data(card.card, card.text)
         if with_fingerprint:
             data = data[:4] + b"\x00\x00" + data[4:]
         return t.read, 0x90, data

@@ -98,9 +98,11 @@ class SimulatedReader:
         return self._master >= 0
 
     # the person at the counter
-    def place(self, card: str | IdentityCard) -> IdentityCard:
+    def place(self, card: str | IdentityCard, text: bytes | None = None) -> IdentityCard:
+        """Lay a card on the reader; ``text`` replaces its 256-byte text block (a damaged or
+        forged card, for the reader's refusal tests and staff training)."""
         record = samples.load(card) if isinstance(card, str) else card
-        self.model.place(record)
+        self.model.place(record, text)
         return record
 
     def remove(self) -> None:
@@ -180,29 +182,17 @@ class SimulatedReader:
             action()
             done.set()
 
-    def _host_speed_matches(self) -> bool:
+    def _host_baud(self) -> int | None:
+        """The speed the host set on its end of the pty (None: unknown or closed)."""
         try:
-            speed = termios.tcgetattr(self._slave)[5]
+            return _SPEEDS.get(termios.tcgetattr(self._slave)[5])
         except termios.error:
-            return False
-        return _SPEEDS.get(speed) == self.model.baud
+            return None
 
     def _received(self, chunk: bytes, decoder: codec.FrameDecoder) -> None:
         self._wire_wait(len(chunk))
-        if not self._host_speed_matches():
-            # a UART at the wrong speed sees framing errors: the reader answers nothing useful
-            decoder.reset()
-            self._send(bytes((b ^ 0x5A) for b in chunk[: len(chunk) // 2]), split=False)
-            return
-        rejected = decoder.rejected
-        for body in decoder.feed(chunk):
-            try:
-                reply = self.model.answer(body)
-            except codec.CodecError:
-                reply = self.model.host_frame_rejected()
+        for reply in self.model.receive(chunk, decoder, self._host_baud()):
             self._reply(reply)
-        if decoder.rejected > rejected:
-            self._reply(self.model.host_frame_rejected())
 
     def _reply(self, reply: Reply) -> None:
         if reply.delay > 0 and self._stop.wait(reply.delay):

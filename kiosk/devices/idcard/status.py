@@ -51,14 +51,14 @@ _TABLE: tuple[Status, ...] = (
         0x41,
         "read_failed",
         "card",
-        "读卡失败,证件可能被移动。" + _PLEASE_AGAIN_ZH,
+        "读卡失败，证件可能被移动。" + _PLEASE_AGAIN_ZH,
         "Reading failed; the card may have moved. " + _PLEASE_AGAIN_EN,
     ),
     Status(
         0x40,
         "unknown_card",
         "card",
-        "无法识别的证件类型,请放置身份证或居住证。",
+        "无法识别的证件类型，请放置身份证或居住证。",
         "This card type is not recognised; please use an ID card or residence permit.",
     ),
     Status(
@@ -72,7 +72,7 @@ _TABLE: tuple[Status, ...] = (
         0x32,
         "sam_auth_card",
         "card",
-        "机具认证证件失败,证件可能已损坏或非真实证件。" + _STAFF_ZH,
+        "机具认证证件失败，证件可能已损坏或非真实证件。" + _STAFF_ZH,
         "The reader failed to authenticate the card; it may be damaged or not genuine. "
         + _STAFF_EN,
     ),
@@ -129,14 +129,14 @@ _TABLE: tuple[Status, ...] = (
         0x60,
         "sam_self_test",
         "sam",
-        "读卡器安全模块自检失败,暂不能读卡。" + _STAFF_ZH,
+        "读卡器安全模块自检失败，暂不能读卡。" + _STAFF_ZH,
         "The reader's security module failed its self-test and cannot read cards. " + _STAFF_EN,
     ),
     Status(
         0x66,
         "sam_not_authorised",
         "sam",
-        "读卡器安全模块未经授权,不能使用。" + _STAFF_ZH,
+        "读卡器安全模块未经授权，不能使用。" + _STAFF_ZH,
         "The reader's security module is not authorised. " + _STAFF_EN,
     ),
     Status(
@@ -153,22 +153,23 @@ LOST = Status(
     None,
     "reader_lost",
     "host",
-    "读卡器已断开,正在重新连接。" + _STAFF_ZH,
+    "读卡器已断开，正在重新连接。" + _STAFF_ZH,
     "The card reader was disconnected; reconnecting. " + _STAFF_EN,
 )
 NOT_FOUND = Status(
     None,
     "reader_not_found",
     "host",
-    "找不到读卡器,请检查连接。",
+    "找不到读卡器，请检查连接。",
     "The card reader was not found; please check its cable.",
 )
+# the card was read, but its data do not hold together: not "no card", not worth another try
 BAD_CARD_DATA = Status(
     None,
-    "bad_card_data",
+    "card_data_invalid",
     "card",
-    "证件信息无法识别。" + _PLEASE_AGAIN_ZH,
-    "The card's information could not be understood. " + _PLEASE_AGAIN_EN,
+    "证件信息无法识别，请到柜台办理。",
+    "The card's information cannot be recognised; please go to the counter.",
 )
 NO_CARD_IN_TIME = Status(
     None, "no_card_in_time", "no_card", "在规定时间内没有放置证件。", "No card was placed in time."

@@ -1,4 +1,5 @@
-"""Printers from their config spec: ``folder[:PATH]``, ``cups:QUEUE[@HOST:PORT]``, ``escpos:PORT``.
+"""Printers from their config spec: ``folder[:PATH]``, ``cups:QUEUE[@HOST:PORT]``, ``escpos:PORT``,
+``memory[:NAME]`` (in memory, for tests and dry runs).
 
 ``printer.form`` and ``printer.receipt`` in config.toml hold such specs; the print-job table
 stores the spec of the printer each job is for.
@@ -12,6 +13,7 @@ from kiosk.devices.printers.base import Printer
 from kiosk.devices.printers.cups import CupsPrinter
 from kiosk.devices.printers.escpos_serial import EscposSerialPrinter
 from kiosk.devices.printers.folder import FolderPrinter
+from kiosk.devices.printers.memory import DEFAULT_NAME, MemoryPrinter
 
 
 class PrinterSpecError(ValueError):
@@ -27,7 +29,10 @@ def open_printer(spec: str, *, escpos_baud: int = 19200) -> Printer:
         return CupsPrinter(queue, server or None)
     if kind == "escpos" and rest:
         return EscposSerialPrinter(rest, baudrate=escpos_baud)
+    if kind == "memory":
+        return MemoryPrinter.named(rest or DEFAULT_NAME)
     raise PrinterSpecError(
-        f"unknown printer {spec!r}: use folder, folder:PATH, cups:QUEUE[@HOST:PORT] or escpos:PORT "
+        f"unknown printer {spec!r}: use folder, folder:PATH, cups:QUEUE[@HOST:PORT], escpos:PORT "
+        f"or memory[:NAME] "
         f"/ 无法识别的打印机设置"
     )

@@ -8,12 +8,15 @@ staff retry it. Every change is published as a :class:`JobEvent` carrying zh/en 
 staff and for the applicant. Listeners are called on the worker thread: a Qt UI forwards them
 through a queued signal.
 
+A stored document holds the applicant's full ID number and phone, so its file is 0600 and is
+deleted as soon as the job has printed (a reprint renders it again); files of jobs that never
+print go with retention (:mod:`kiosk.sync.retention`).
+
 States: queued → printing → printed | waiting → (retry) … → held; cancelled by staff.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
@@ -59,6 +62,18 @@ class JobEvent:
     job: JobInfo
     staff: Message
     applicant: Message
+
+
+def remove_document(path: Path) -> bool:
+    """Delete a stored document (printed, or past retention); True when a file was there."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        _log.exception("could not delete a printed document")
+        return False
+    return True
 
 
 def _info(row: PrintJob) -> JobInfo:
@@ -112,10 +127,7 @@ class PrintQueue:
         if content_type not in EXTENSIONS:
             raise ValueError(f"content type must be one of {', '.join(EXTENSIONS)}")
         path = self.folder / f"{uuid.uuid4().hex}{EXTENSIONS[content_type]}"
-        with path.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        paths.write_private(path, data)
         with self.sessions.begin() as s:
             row = PrintJob(
                 application_id=application_id,
@@ -225,6 +237,7 @@ class PrintQueue:
                 return self._failed(info, PrinterProblem("error", repr(exc)))
             self._set(info.id, "printed", error=None, printed=True)
             self._due.pop(info.id, None)
+            remove_document(path)
             _log.info("job %s printed on %s (%s)", info.id, info.printer, ref)
             self._publish(info.id, PRINTED, PRINTED)
             return 1

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout
 
+from kiosk.documents import values
 from kiosk.domain import codes
-from kiosk.domain.rules import office_rulebook
-from kiosk.ui.base import Screen, WrapButton, button, frame, label
-from kiosk.ui.texts import pick, tr
+from kiosk.ui.base import Screen
+from kiosk.ui.card_source import CardRead
+from kiosk.ui.kit import WrapButton, button, frame, label, toggle
 from kiosk.workflows.journeys import MENU
 
 
@@ -17,19 +18,19 @@ class Welcome(Screen):
 
     def build(self, lay: QVBoxLayout) -> None:
         lay.addStretch(1)
-        lay.addWidget(label(tr("welcome.title"), "title"))
-        lay.addWidget(label(tr("welcome.subtitle"), "subtitle"))
+        lay.addWidget(label(self.texts.tr("welcome.title"), "title"))
+        lay.addWidget(label(self.texts.tr("welcome.subtitle"), "subtitle"))
         lay.addSpacing(24)
         box, inner = frame()
-        inner.addWidget(label(tr("welcome.what"), "subtitle"))
+        inner.addWidget(label(self.texts.tr("welcome.what"), "subtitle"))
         for key in ("welcome.bring1", "welcome.bring2", "welcome.bring3"):
-            inner.addWidget(label("•  " + tr(key)))
+            inner.addWidget(label("•  " + self.texts.tr(key)))
         lay.addWidget(box)
         lay.addStretch(1)
         row = QHBoxLayout()
         row.setSpacing(16)
         for lang in ("zh", "en"):
-            text = tr("lang.name", lang)  # each language names itself
+            text = self.texts.tr("lang.name", lang)  # each language names itself
             b = button(
                 ("✓ " if self.ctx.visit.lang == lang else "") + text,
                 lambda lg=lang: self.set_lang(lg),
@@ -39,7 +40,7 @@ class Welcome(Screen):
             b.setProperty("choice", lang)
             row.addWidget(b)
         large = button(
-            ("✓ " if self.ctx.visit.large_text else "") + tr("welcome.large"),
+            ("✓ " if self.ctx.visit.large_text else "") + self.texts.tr("welcome.large"),
             self.toggle_large,
             checkable=True,
         )
@@ -47,7 +48,7 @@ class Welcome(Screen):
         large.setProperty("choice", "large")
         row.addWidget(large)
         row.addStretch(1)
-        row.addWidget(button(tr("welcome.start"), lambda: self.ctx.go("next"), "start"))
+        row.addWidget(button(self.texts.tr("welcome.start"), lambda: self.ctx.go("next"), "start"))
         lay.addLayout(row)
 
     def set_lang(self, lang: str) -> None:
@@ -65,7 +66,7 @@ class Services(Screen):
         grid = QGridLayout()
         grid.setSpacing(16)
         for n, key in enumerate(MENU):
-            name, hint = tr(f"service.{key}"), tr(f"service.{key}.hint")
+            name, hint = self.texts.tr(f"service.{key}"), self.texts.tr(f"service.{key}.hint")
             b = WrapButton()
             b.setObjectName("tile")
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -90,30 +91,88 @@ class Info(Screen):
         self.title(lay, "info.title", "info.subtitle")
         box, inner = frame()
         for n in range(1, 10):
-            inner.addWidget(label("•  " + tr(f"info.right{n}")))
+            inner.addWidget(label("•  " + self.texts.tr(f"info.right{n}")))
         lay.addWidget(box)
         box2, inner2 = frame()
-        inner2.addWidget(label(tr("info.more"), "note"))
+        inner2.addWidget(label(self.texts.tr("info.more"), "note"))
         lay.addWidget(box2)
         lay.addStretch(1)
         self.footer(lay, next_key=None)
 
 
 class Consent(Screen):
+    """The service's first screen: the materials it needs (from the rules data), each one the
+    applicant may tick as in hand, then what the kiosk collects, and the consent."""
+
     name = "consent"
 
     def build(self, lay: QVBoxLayout) -> None:
         service = self.ctx.journey.key if self.ctx.journey else ""
-        self.title(lay, "consent.title", "consent.subtitle")
-        box, inner = frame()
-        keys = ["consent.collect", "consent.why", "consent.keep", "consent.who"]
         if service == "eligibility":
+            self.title(lay, "consent.title", "consent.subtitle")
             keys = ["consent.collect_query", "consent.why_query", "consent.keep_query"]
+        else:
+            name = self.texts.pick(codes.service(service)) if service else ""
+            self.title(lay, "materials.title", "materials.subtitle", service=name)
+            keys = ["consent.collect", "consent.why", "consent.keep", "consent.who"]
+        box, inner = frame()
+        if service != "eligibility":
+            inner.addWidget(label(self.texts.tr("consent.title"), "sectionTitle"))
+            inner.addWidget(label(self.texts.tr("consent.subtitle"), "note"))
+        days = int(self.ctx.config["sync.retention_days"])  # what retention really does
+        period = self.texts.tr("consent.period_one" if days == 1 else "consent.period", n=days)
         for key in keys:
-            inner.addWidget(label("•  " + tr(key)))
-        lay.addWidget(box)
+            inner.addWidget(label("•  " + self.texts.tr(key, period=period)))
+        inner.addStretch(1)
+        if service == "eligibility":
+            lay.addWidget(box)
+        else:
+            # side by side on a wide panel, so what is agreed to is never below the fold
+            wide = self.room() >= 1600
+            row = QHBoxLayout() if wide else QVBoxLayout()
+            row.setSpacing(16)
+            row.addWidget(self.materials(service, 1 if wide else 2), 1)
+            row.addWidget(box, 1)
+            lay.addLayout(row)
         lay.addStretch(1)
         self.footer(lay, "consent.agree", back=True)
+
+    def materials(self, service: str, columns: int) -> QFrame:
+        """What to bring, in words an applicant can act on; tapping one marks it as in hand."""
+        visit = self.ctx.visit
+        box, inner = frame()
+        inner.addWidget(label(self.texts.tr("materials.heading"), "sectionTitle"))
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        labels = codes.materials()
+        row = col = 0
+        for key in values.materials_for_service(service, visit.replacement_reason or None):
+            text = self.texts.pick(labels[key]) if key in labels else key
+            if key == "form":  # printed here at the end: said under the list
+                continue
+            if key in ("change_proof", "correction_proof"):  # a heading for the proofs below
+                row, col = row + (col > 0), 0
+                grid.addWidget(label(text, "value"), row, 0, 1, columns)
+                row += 1
+                continue
+            if key.startswith("proof_"):  # only the proof of the items changed is needed: a list
+                grid.addWidget(label("•  " + text), row, col)
+            else:
+                b = toggle(
+                    text, key in visit.materials, lambda k=key: self.flip(k), f"material_{key}"
+                )
+                grid.addWidget(b, row, col)
+            row, col = (row + 1, 0) if col == columns - 1 else (row, col + 1)
+        for col in range(columns):
+            grid.setColumnStretch(col, 1)
+        inner.addLayout(grid)
+        inner.addWidget(label("•  " + self.texts.tr("materials.form_note"), "note"))
+        return box
+
+    def flip(self, key: str) -> None:
+        have = self.ctx.visit.materials
+        have.remove(key) if key in have else have.append(key)
+        self.enter()
 
 
 class Ending(Screen):
@@ -126,14 +185,15 @@ class Ending(Screen):
         self.title(lay, f"ending.{step}")
         box, inner = frame("badCard")
         decision = self.ctx.decision
-        if decision is not None and step in ("too_early", "expired", "under_age"):
+        if decision is not None and step in ("too_early", "expired", "under_age", "not_eligible"):
             for reason in decision.reasons:
-                inner.addWidget(label(pick(reason)))
+                inner.addWidget(label(self.texts.pick(reason)))
         else:
-            inner.addWidget(label(tr(f"ending.{step}.body")))
+            inner.addWidget(label(self.texts.tr(f"ending.{step}.body")))
         lay.addWidget(box)
         lay.addStretch(1)
-        self.footer(lay, "btn.home", back=step in ("too_early", "expired"), cancel=False)
+        back = step in ("too_early", "expired", "not_eligible")
+        self.footer(lay, "btn.home", back=back, cancel=False)
 
 
 class Decision(Screen):
@@ -144,11 +204,11 @@ class Decision(Screen):
     def build(self, lay: QVBoxLayout) -> None:
         self.title(lay, "decision.title")
         box, inner = frame("goodCard")
-        inner.addWidget(label("✓ " + tr("decision.ok"), "value"))
+        inner.addWidget(label("✓ " + self.texts.tr("decision.ok"), "value"))
         for reason in self.ctx.decision.reasons if self.ctx.decision else ():
-            inner.addWidget(label(pick(reason)))
+            inner.addWidget(label(self.texts.pick(reason)))
         lay.addWidget(box)
-        lay.addWidget(label(pick(office_rulebook().employer_note), "note"))
+        lay.addWidget(label(self.texts.pick(self.ctx.rules.employer_note), "note"))
         lay.addStretch(1)
         self.footer(lay)
 
@@ -164,14 +224,15 @@ class Result(Screen):
         box, inner = frame("goodCard" if ok else "badCard")
         inner.addWidget(
             label(
-                ("✓ " if ok else "✗ ") + tr("result.yes.short" if ok else "result.no.short"),
+                ("✓ " if ok else "✗ ")
+                + self.texts.tr("result.yes.short" if ok else "result.no.short"),
                 "value",
             )
         )
         for reason in self.ctx.decision.reasons if self.ctx.decision else ():
-            inner.addWidget(label(pick(reason)))
+            inner.addWidget(label(self.texts.pick(reason)))
         lay.addWidget(box)
-        lay.addWidget(label(tr("result.note"), "note"))
+        lay.addWidget(label(self.texts.tr("result.note"), "note"))
         lay.addStretch(1)
         self.footer(lay, "btn.home")
 
@@ -184,15 +245,17 @@ class Done(Screen):
         self.title(lay, "done.title", "done.subtitle")
         box, inner = frame("goodCard")
         if app is not None:
-            inner.addWidget(label(tr("done.number", number=app.application_number), "value"))
-            inner.addWidget(label(tr("done.queue", queue=app.queue_number), "bigNumber"))
+            inner.addWidget(
+                label(self.texts.tr("done.number", number=app.application_number), "value")
+            )
+            inner.addWidget(label(self.texts.tr("done.queue", queue=app.queue_number), "bigNumber"))
         lay.addWidget(box)
         box2, inner2 = frame()
-        inner2.addWidget(label(tr("done.bring"), "value"))
+        inner2.addWidget(label(self.texts.tr("done.bring"), "value"))
         materials = codes.materials()
-        for key in app.materials if app else []:
+        for key, _ in values.materials_to_bring(app) if app else []:
             if key in materials:
-                inner2.addWidget(label("•  " + pick(materials[key])))
+                inner2.addWidget(label("•  " + self.texts.pick(materials[key])))
         lay.addWidget(box2)
         lay.addStretch(1)
         self.footer(lay, "btn.finish", back=False, cancel=False)
@@ -204,11 +267,19 @@ class CardRemoved(Screen):
     def build(self, lay: QVBoxLayout) -> None:
         self.title(lay, "removed.title", "removed.body")
         box, inner = frame("badCard")
-        inner.addWidget(label(tr("removed.kept")))
+        inner.addWidget(label(self.texts.tr("removed.kept")))
         lay.addWidget(box)
         lay.addStretch(1)
         # ending the visit is not the way forward here (putting the card back is): a quiet button
         self.footer(lay, "removed.end", back=False, cancel=False, next_name="quiet")
+
+    def on_card(self, read: CardRead) -> None:
+        """The same card back: resume where the applicant was; another card is refused in words."""
+        if read.same_person(self.ctx.visit.card):
+            self.ctx.go("card_back")
+        else:
+            self.ctx.notice = self.texts.tr("removed.other_card")
+            self.enter()
 
 
 class CameraFailed(Screen):
@@ -217,7 +288,7 @@ class CameraFailed(Screen):
     def build(self, lay: QVBoxLayout) -> None:
         self.title(lay, "camera_failed.title", "camera_failed.body")
         box, inner = frame("badCard")
-        inner.addWidget(label(tr("camera_failed.other")))
+        inner.addWidget(label(self.texts.tr("camera_failed.other")))
         lay.addWidget(box)
         lay.addStretch(1)
         self.footer(lay, "btn.retry", on_next=lambda: self.ctx.go("retry"), back=False)
@@ -229,7 +300,7 @@ class DiskFull(Screen):
     def build(self, lay: QVBoxLayout) -> None:
         self.title(lay, "disk_full.title", "disk_full.body")
         box, inner = frame("badCard")
-        inner.addWidget(label(self.ctx.notice or tr("disk_full.kept")))
+        inner.addWidget(label(self.ctx.notice or self.texts.tr("disk_full.kept")))
         self.ctx.notice = ""
         lay.addWidget(box)
         lay.addStretch(1)
@@ -243,9 +314,11 @@ class PrinterFailed(Screen):
         self.title(lay, "printer_failed.title", "printer_failed.body")
         box, inner = frame("badCard")
         app = self.ctx.visit.submitted
-        inner.addWidget(label(tr("printer_failed.saved")))
+        inner.addWidget(label(self.texts.tr("printer_failed.saved")))
         if app is not None:
-            inner.addWidget(label(tr("done.number", number=app.application_number), "bigNumber"))
+            inner.addWidget(
+                label(self.texts.tr("done.number", number=app.application_number), "bigNumber")
+            )
         lay.addWidget(box)
         lay.addStretch(1)
         self.footer(lay, back=False, cancel=False)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QPixmap
@@ -13,10 +14,13 @@ from kiosk import logs
 from kiosk.documents import values
 from kiosk.domain import codes
 from kiosk.domain.application import Address
-from kiosk.ui.base import Screen, button, frame, label
+from kiosk.ui.base import Context, Screen
+from kiosk.ui.kit import button, frame, label
 from kiosk.ui.screens.card import masked
-from kiosk.ui.texts import language, pick, tr
 from kiosk.ui.widgets import SignaturePad, date_text
+
+if TYPE_CHECKING:
+    from kiosk.devices.printers.jobs import PrintQueue
 
 _log = logs.get("kiosk.ui")
 
@@ -44,28 +48,39 @@ class ReviewScreen(Screen):
         card = visit.card
         if card is not None:  # read from the card, nothing to edit: one line above the sections
             who = f"{card.name}    {masked(card)}"
-            lay.addWidget(label(tr("review.pair", label=tr("review.identity"), value=who), "value"))
-        lang = language()
+            lay.addWidget(
+                label(
+                    self.texts.tr("review.pair", label=self.texts.tr("review.identity"), value=who),
+                    "value",
+                )
+            )
+        lang = self.texts.language()
         if "permit" in steps:
-            lines = [pick(codes.label("permit_types", visit.permit.type))]
+            lines = [self.texts.pick(codes.label("permit_types", visit.permit.type))]
             if visit.permit.expires:
-                lines.append(tr("review.expires", date=date_text(visit.permit.expires)))
+                lines.append(
+                    self.texts.tr(
+                        "review.expires", date=date_text(self.texts, visit.permit.expires)
+                    )
+                )
             if visit.new_expiry:
-                lines.append(tr("review.new_expiry", date=date_text(visit.new_expiry)))
+                lines.append(
+                    self.texts.tr("review.new_expiry", date=date_text(self.texts, visit.new_expiry))
+                )
             sections.append(("review.permit", "permit", lines))
         if "reason" in steps and visit.replacement_reason:
             sections.append(
                 (
                     "review.reason",
                     "reason",
-                    [pick(codes.label("replacement_reasons", visit.replacement_reason))],
+                    [self.texts.pick(codes.label("replacement_reasons", visit.replacement_reason))],
                 )
             )
         if "changes" in steps:
             lines = [
-                tr(
+                self.texts.tr(
                     "changes.line",
-                    what=pick(codes.label("change_items", c.item)),
+                    what=self.texts.pick(codes.label("change_items", c.item)),
                     old=c.old,
                     new=c.new,
                 )
@@ -77,23 +92,63 @@ class ReviewScreen(Screen):
         if "phone" in steps:
             sections.append(("review.phone", "phone", [phone_text(visit.phone)]))
         if "condition" in steps:
-            lines = [pick(codes.condition(visit.condition))] + [
-                tr("review.pair", label=pick(codes.detail_field(k)), value=v)
+            chosen = (
+                self.texts.pick(codes.condition(visit.condition))
+                if visit.condition
+                else self.texts.tr("review.not_chosen")
+            )
+            lines = [chosen] + [
+                self.texts.tr("review.pair", label=self.texts.pick(codes.detail_field(k)), value=v)
                 for k, v in visit.condition_details.items()
                 if v
             ]
-            if visit.student:
-                lines.append(tr("condition.student"))
+            if visit.student is not None:  # the answer as given, yes or no
+                answer = "condition.student_yes" if visit.student else "condition.student_no"
+                lines.append(
+                    self.texts.tr(
+                        "review.pair",
+                        label=self.texts.tr("condition.student"),
+                        value=self.texts.tr(answer),
+                    )
+                )
             sections.append(("review.condition", "condition", lines))
         if "relatives" in steps:
             lines = [
-                f"{r.name} · {pick(codes.label('relationships', r.relation))}"
+                f"{r.name} · {self.texts.pick(codes.label('relationships', r.relation))}"
                 for r in visit.relatives
-            ] or [tr("relatives.none")]
+            ] or [self.texts.tr("relatives.none")]
             sections.append(("review.relatives", "relatives", lines))
-        sections.append(
-            ("review.photo", "photo", [tr("review.photo_number", number=visit.photo_number)])
-        )
+        if "photo" in steps:  # a residence registration has none
+            sections.append(
+                (
+                    "review.photo",
+                    "photo",
+                    [
+                        self.texts.tr(
+                            "review.kiosk_number"  # the kiosk's own number is no 数码照相图像号
+                            if visit.photo_number_source == "kiosk"
+                            else "review.photo_number",
+                            number=visit.photo_number,
+                        )
+                    ],
+                )
+            )
+        if "collection" in steps:  # 申领: where the permit will be collected
+            point = codes.acceptance_point(visit.collection_point)
+            sections.append(
+                ("review.collection", "collection", [point.text(lang) if point else ""])
+            )
+        if "living" in steps:  # 居住登记: since when, and the relation as the rules name it
+            relation = self.ctx.rules.registration_relations.get(visit.householder_relation)
+            lines = [
+                self.texts.tr(
+                    "review.pair",
+                    label=self.texts.tr("living.since"),
+                    value=date_text(self.texts, visit.lived_since) if visit.lived_since else "",
+                ),
+                (relation[1] if lang == "en" else relation[0]) if relation else "",
+            ]
+            sections.append(("review.living", "living", lines))
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
         grid.setContentsMargins(0, 0, 12, 0)
@@ -103,11 +158,11 @@ class ReviewScreen(Screen):
         for n, (title, step, lines) in enumerate(sections):
             box, inner = frame()
             head = QHBoxLayout()
-            caption = label(tr(title), "sectionTitle")
+            caption = label(self.texts.tr(title), "sectionTitle")
             caption.setMinimumHeight(64)  # same line height with or without an edit button
             head.addWidget(caption, 1)
             if step is not None and f"edit_{step}" in journey.triggers_from("review"):
-                b = button(tr("btn.edit"), lambda s=step: self.ctx.go(f"edit_{s}"))
+                b = button(self.texts.tr("btn.edit"), lambda s=step: self.ctx.go(f"edit_{s}"))
                 b.setProperty("choice", f"edit_{step}")
                 head.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
             inner.addLayout(head)
@@ -141,10 +196,10 @@ class SignScreen(Screen):
         self.pad = SignaturePad()
         row = QHBoxLayout()  # "write again" above the pad, away from cancel at the bottom left
         row.addStretch(1)
-        row.addWidget(button(tr("sign.clear"), self.pad.clear))
+        row.addWidget(button(self.texts.tr("sign.clear"), self.pad.clear))
         lay.addLayout(row)
         lay.addWidget(self.pad, 1)
-        self.error = label(tr("sign.empty"), "error")
+        self.error = label(self.texts.tr("sign.empty"), "error")
         self.error.hide()
         lay.addWidget(self.error)
         self.footer(lay, "sign.confirm", on_next=self.done)
@@ -152,17 +207,20 @@ class SignScreen(Screen):
     def done(self) -> None:
         if self.pad.is_empty():
             self.error.show()
+            self.say(self.error.text())  # spoken too (docs/ui.md, Voice)
             return
         self.ctx.visit.signature_png = self.pad.png()
         self.ctx.advance()
 
 
 class _Relay(QObject):
+    """Hands the print queue's events (from its worker thread) to the GUI thread."""
+
     done = Signal(object)
 
 
 class SubmitScreen(Screen):
-    """Saves through kiosk.sync.submission (one transaction), off the GUI thread."""
+    """Saves through kiosk.services.submit (one transaction), off the GUI thread."""
 
     name = "submit"
     lock = threading.Lock()  # one submission at a time, whatever the screens do
@@ -170,35 +228,46 @@ class SubmitScreen(Screen):
     def build(self, lay: QVBoxLayout) -> None:
         self.title(lay, "submit.title", "submit.subtitle")
         lay.addStretch(1)
-        self.relay = _Relay(self)
-        self.relay.done.connect(self._on_done)
         if self.ctx.background_work:
-            threading.Thread(
-                target=self._work, args=(self.ctx.visit,), name="submit", daemon=True
-            ).start()
+            visit = self.ctx.visit
+            self.ctx.runner.run(self, lambda: self._work(visit), self._on_done)
 
-    def _work(self, visit: Any) -> None:
-        from kiosk.sync.submission import submit_application
+    def _work(self, visit: Any) -> object:
+        """In the runner's thread: the submission, or the exception that stopped it."""
+        from kiosk.services.submit import submit_application
 
         config = self.ctx.config
         try:
             application = visit.to_application(str(config["point.code"]), str(config["kiosk.id"]))
             with self.lock:
-                result: object = submit_application(self.ctx.factory, application, self.ctx.config)
+                result: object = submit_application(
+                    self.ctx.factory,
+                    application,
+                    config,
+                    rules=self.ctx.rules,
+                    enrolled=self.ctx.enrolled(),
+                )
         except Exception as exc:
             _log.warning("submission failed: %s", type(exc).__name__)
             result = exc
-        self.relay.done.emit(result)
+        return result
 
     def _on_done(self, result: object) -> None:
         if self.ctx.step is None or self.ctx.step.key != "submit":
             return
         if isinstance(result, Exception):
             message = getattr(result, "message", None)
-            self.ctx.notice = pick(message) if message is not None else tr("disk_full.kept")
+            self.ctx.notice = (
+                self.texts.pick(message) if message is not None else self.texts.tr("disk_full.kept")
+            )
             self.ctx.go("disk_full")
             return
-        self.ctx.visit.submitted = result  # type: ignore[assignment]
+        from kiosk.services.submit import Submitted
+
+        if not isinstance(result, Submitted):  # _work returns one or the other
+            raise TypeError(f"submission gave {type(result).__name__}")
+        self.ctx.visit.submitted = result.application
+        self.ctx.visit.submitted_id = result.application_id
         self.ctx.go("submitted")
 
 
@@ -207,41 +276,37 @@ class PrintScreen(Screen):
 
     name = "print"
 
+    def __init__(self, ctx: Context, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.relay = _Relay(self)  # one for the screen's life, not one per visit
+        self.relay.done.connect(self._on_event)
+        self.unsubscribe: Callable[[], None] | None = None
+
     def build(self, lay: QVBoxLayout) -> None:
         self.title(lay, "print.title", "print.subtitle")
         lay.addStretch(1)
-        self.relay = _Relay(self)
-        self.relay.done.connect(self._on_event)
         self.pending: set[int] = set()
         self.unsubscribe = None
-        if not self.ctx.background_work:
+        queue = self.ctx.print_queue
+        if not self.ctx.background_work or queue is None:
             return
-        self.unsubscribe = self.ctx.print_queue.subscribe(self.relay.done.emit)
-        app = self.ctx.visit.submitted
-        threading.Thread(
-            target=self._queue, args=(app, language()), name="print-submit", daemon=True
-        ).start()
+        self.unsubscribe = queue.subscribe(self.relay.done.emit)
+        app, app_id, lang = self.ctx.visit.submitted, self.ctx.visit.submitted_id, self.texts.lang
+        self.ctx.runner.run(self, lambda: self._queue(queue, app, app_id, lang), self._on_event)
 
-    def _queue(self, app: Any, lang: str) -> None:
-        from kiosk.devices.printers.printing import submit_document
+    def _queue(self, queue: PrintQueue, app: Any, app_id: int | None, lang: str) -> list[int]:
+        """In the runner's thread: queue the form and the slip; their job ids (none: failed)."""
+        from kiosk.services.printing import Printers, print_submission
 
-        config, queue = self.ctx.config, self.ctx.print_queue
+        printers = Printers.from_config(self.ctx.config)
         try:
-            ids = [
-                submit_document(queue, str(config["printer.form"]), app, "form"),
-                submit_document(
-                    queue,
-                    str(config["printer.receipt"]),
-                    app,
-                    "slip",
-                    paper=str(config["printer.receipt_paper"]),
-                    lang=lang,
-                ),
-            ]
+            if app is None or app_id is None:  # the print step comes only after a submission
+                raise LookupError("no submitted application to print")
+            ids = print_submission(queue, printers, app_id, app, lang)
         except Exception as exc:
             _log.warning("printing could not be queued: %s", type(exc).__name__)
             ids = []
-        self.relay.done.emit(ids)
+        return ids
 
     def _on_event(self, event: Any) -> None:
         if self.ctx.step is None or self.ctx.step.key != "print":
@@ -251,8 +316,10 @@ class PrintScreen(Screen):
                 self._finish("printer_failed")
                 return
             self.pending = set(event)
-            for job_id in event:  # jobs may have printed before we knew their ids
-                self._on_event(self.ctx.print_queue.status(job_id))
+            queue = self.ctx.print_queue
+            if queue is not None:
+                for job_id in event:  # jobs may have printed before we knew their ids
+                    self._on_event(queue.status(job_id))
             return
         job = getattr(event, "job", event)
         if job.id not in self.pending:

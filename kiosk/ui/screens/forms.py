@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk import logs
 from kiosk.domain import codes, idnumber
 from kiosk.domain.application import ChangeItem, Relative
-from kiosk.ui.base import Screen, button, choice_grid, field_edit, frame, label, toggle
+from kiosk.ui.base import Screen
 from kiosk.ui.keypad import Keypad
-from kiosk.ui.texts import language, pick, tr
+from kiosk.ui.kit import button, choice_grid, field_edit, frame, label
 from kiosk.ui.widgets import DatePicker
 
 PHONE = re.compile(r"^1[3-9][0-9]{9}$")
@@ -60,7 +61,7 @@ class FormScreen(Screen):
     def add_field(self, lay: QVBoxLayout | QHBoxLayout, caption: str, edit: QLineEdit) -> QLineEdit:
         if caption:
             lay.addWidget(label(caption, "fieldCaption"))
-        edit.setPlaceholderText(tr("form.tap_to_type"))
+        edit.setPlaceholderText(self.texts.tr("form.tap_to_type"))
         lay.addWidget(edit)
         edit.installEventFilter(self)
         self.fields.append(edit)
@@ -69,7 +70,9 @@ class FormScreen(Screen):
     def add_keypad(self, lay: QVBoxLayout, hideable: bool = True, inline: bool = False) -> Keypad:
         """The keyboard at the bottom, shown while a field has focus; ``inline``: always there,
         right under the fields in ``lay`` (the phone screen: a number pad and nothing else)."""
-        self.keypad = Keypad(chinese=language() == "zh", hideable=hideable)
+        self.keypad = Keypad(
+            chinese=self.texts.language() == "zh", hideable=hideable, texts=self.texts
+        )
         self.keypad.hideRequested.connect(self.hide_keypad)
         if inline:
             lay.addWidget(self.keypad)
@@ -121,11 +124,12 @@ class FormScreen(Screen):
         layout = self.layout()
         if layout is not None:
             layout.activate()  # the keyboard has just come up: the scrolled part is shorter
-        self.scroll.ensureWidgetVisible(widget, 0, 72)
+        self.scroll_area.ensureWidgetVisible(widget, 0, 72)
 
     def show_error(self, text: str) -> None:
         self.error.setText("✗ " + text)
         self.error.show()
+        self.say(text)  # every error is spoken too (docs/ui.md, Voice)
         QTimer.singleShot(0, lambda: self.reveal(self.error))
 
 
@@ -139,10 +143,10 @@ class PermitScreen(FormScreen):
         row.setSpacing(24)
         left = QVBoxLayout()
         left.setSpacing(12)
-        left.addWidget(label(tr("permit.type"), "fieldCaption"))
+        left.addWidget(label(self.texts.tr("permit.type"), "fieldCaption"))
         left.addLayout(
             choice_grid(
-                [(p.key, pick(p)) for p in codes.permit_types()],
+                [(p.key, self.texts.pick(p)) for p in codes.permit_types()],
                 visit.permit.type,
                 self.set_type,
                 1,
@@ -152,8 +156,8 @@ class PermitScreen(FormScreen):
         row.addLayout(left, 1)
         right = QVBoxLayout()
         right.setSpacing(12)
-        right.addWidget(label(tr("permit.expiry"), "fieldCaption"))
-        picker = DatePicker(visit.permit.expires)
+        right.addWidget(label(self.texts.tr("permit.expiry"), "fieldCaption"))
+        picker = DatePicker(self.texts, visit.permit.expires)
         picker.picked.connect(self.set_date)
         right.addWidget(picker)
         right.addWidget(self.error)
@@ -172,7 +176,7 @@ class PermitScreen(FormScreen):
 
     def done(self) -> None:
         if self.ctx.visit.permit.expires is None:
-            self.show_error(tr("permit.need_date"))
+            self.show_error(self.texts.tr("permit.need_date"))
             return
         self.ctx.advance()
 
@@ -185,22 +189,32 @@ class AddressScreen(FormScreen):
         addr = self.ctx.visit.residence
         self.title(lay, "address.title", "address.subtitle")
         districts = codes.districts()
-        lay.addWidget(label(tr("address.district"), "value"))
+        lay.addWidget(label(self.texts.tr("address.district"), "value"))
         lay.addLayout(
-            choice_grid([(d.code, pick(d)) for d in districts], addr.district, self.set_district, 6)
+            choice_grid(
+                [(d.key, self.texts.pick(d)) for d in districts],
+                addr.district,
+                self.set_district,
+                6,
+            )
         )
-        chosen = next((d for d in districts if d.code == addr.district), None)
+        chosen = codes.district(addr.district)
         if chosen is not None:
-            lay.addWidget(label(tr("address.street"), "value"))
+            lay.addWidget(label(self.texts.tr("address.street"), "value"))
             lay.addLayout(
-                choice_grid([(s, s) for s in chosen.streets], addr.street, self.set_street, 7)
+                choice_grid(
+                    [(s.zh, self.texts.pick(s)) for s in chosen.streets],
+                    addr.street,
+                    self.set_street,
+                    7,
+                )
             )
         optional = self.ctx.step is not None and "residence.detail" in self.ctx.step.optional_fields
         # once the street is chosen, a required detail is the next thing to do: the keyboard
         # comes up for it; an optional one waits for a tap
         self.keypad_first = bool(addr.street) and not optional and not addr.detail
         if addr.street:
-            caption = tr("address.detail_optional" if optional else "address.detail")
+            caption = self.texts.tr("address.detail_optional" if optional else "address.detail")
             edit = self.add_field(lay, caption, field_edit("text", addr.detail, 60))
             edit.textChanged.connect(self.set_detail)
         lay.addWidget(self.error)
@@ -224,7 +238,7 @@ class AddressScreen(FormScreen):
     def done(self, optional: bool) -> None:
         addr = self.ctx.visit.residence
         if not (addr.district and addr.street) or (not optional and not addr.detail.strip()):
-            self.show_error(tr("address.incomplete"))
+            self.show_error(self.texts.tr("address.incomplete"))
             return
         self.ctx.advance()
 
@@ -249,8 +263,9 @@ class PhoneScreen(FormScreen):
 
     def done(self) -> None:
         if not PHONE.match(self.ctx.visit.phone):
-            self.show_error(tr("phone.bad"))
+            self.show_error(self.texts.tr("phone.bad"))
             return
+        logs.register_sensitive(self.ctx.visit.phone)  # masked in every log line until the wipe
         self.ctx.advance()
 
 
@@ -266,14 +281,32 @@ class ConditionScreen(FormScreen):
         conditions = codes.conditions()
         lay.addLayout(
             choice_grid(
-                [(c.key, pick(c)) for c in conditions], visit.condition, self.set_condition, 2
+                [(c.key, self.texts.pick(c)) for c in conditions],
+                visit.condition,
+                self.set_condition,
+                2,
             )
         )
-        lay.addWidget(
-            toggle(tr("condition.student"), visit.student, self.toggle_student, "student")
+        # the student question is answered like the condition: yes or no, nothing pre-chosen
+        lay.addWidget(label(self.texts.tr("condition.student"), "fieldCaption"))
+        answered = None if visit.student is None else f"student_{'yes' if visit.student else 'no'}"
+        lay.addLayout(
+            choice_grid(
+                [
+                    ("student_yes", self.texts.tr("condition.student_yes")),
+                    ("student_no", self.texts.tr("condition.student_no")),
+                ],
+                answered,
+                self.set_student,
+                2,
+            )
         )
-        current = next(c for c in conditions if c.key == visit.condition)
-        if self.ctx.journey is not None and self.ctx.journey.key != "eligibility":
+        current = next((c for c in conditions if c.key == visit.condition), None)
+        if (
+            current is not None
+            and self.ctx.journey is not None
+            and self.ctx.journey.key != "eligibility"
+        ):
             row = QHBoxLayout()
             row.setSpacing(24)
             for key in current.details:
@@ -281,7 +314,7 @@ class ConditionScreen(FormScreen):
                 col.setSpacing(8)
                 edit = self.add_field(
                     col,
-                    pick(codes.detail_field(key)),
+                    self.texts.pick(codes.detail_field(key)),
                     field_edit("text", visit.condition_details.get(key, ""), 60),
                 )
                 edit.textChanged.connect(
@@ -301,13 +334,19 @@ class ConditionScreen(FormScreen):
         self.ctx.visit.condition_details = {}
         self.enter()
 
-    def toggle_student(self) -> None:
-        self.ctx.visit.student = not self.ctx.visit.student
+    def set_student(self, key: str) -> None:
+        self.ctx.visit.student = key == "student_yes"
         self.enter()
 
     def done(self) -> None:
+        if not self.ctx.visit.condition:
+            self.show_error(self.texts.tr("condition.need"))
+            return
+        if self.ctx.visit.student is None:
+            self.show_error(self.texts.tr("condition.need_student"))
+            return
         if any(not e.text().strip() for e in self.fields):
-            self.show_error(tr("form.fill_all"))
+            self.show_error(self.texts.tr("form.fill_all"))
             return
         self.ctx.advance()
 
@@ -325,22 +364,22 @@ class RelativesScreen(FormScreen):
         for n, rel in enumerate(visit.relatives):
             box, inner = frame()
             row = QHBoxLayout()
-            relation = pick(codes.label("relationships", rel.relation))
+            relation = self.texts.pick(codes.label("relationships", rel.relation))
             text = f"✓ {rel.name} · {relation} · {idnumber.mask(rel.id_number)}"
             row.addWidget(label(text, "value"), 1)
-            row.addWidget(button(tr("btn.remove"), lambda i=n: self.remove(i)))
+            row.addWidget(button(self.texts.tr("btn.remove"), lambda i=n: self.remove(i)))
             inner.addLayout(row)
             lay.addWidget(box)
         if not visit.relatives:
-            lay.addWidget(label(tr("relatives.none"), "note"))
+            lay.addWidget(label(self.texts.tr("relatives.none"), "note"))
         box, inner = frame()
-        inner.addWidget(label(tr("relatives.form"), "sectionTitle"))
+        inner.addWidget(label(self.texts.tr("relatives.form"), "sectionTitle"))
         # who they are first (taps only), then name and number (the keyboard comes up for them)
-        inner.addWidget(label(tr("relatives.relation"), "fieldCaption"))
+        inner.addWidget(label(self.texts.tr("relatives.relation"), "fieldCaption"))
         self.relation = visit.draft.get("relation")
         inner.addLayout(
             choice_grid(
-                [(r.key, pick(r)) for r in codes.relationships()],
+                [(r.key, self.texts.pick(r)) for r in codes.relationships()],
                 self.relation,
                 self.set_relation,
                 4,
@@ -353,13 +392,13 @@ class RelativesScreen(FormScreen):
         col1, col2 = QVBoxLayout(), QVBoxLayout()
         col1.setSpacing(8)
         col2.setSpacing(8)
-        self.add_field(col1, tr("relatives.name"), self.name_edit)
-        self.add_field(col2, tr("relatives.id"), self.id_edit)
+        self.add_field(col1, self.texts.tr("relatives.name"), self.name_edit)
+        self.add_field(col2, self.texts.tr("relatives.id"), self.id_edit)
         row.addLayout(col1, 1)
         row.addLayout(col2, 1)
         inner.addLayout(row)
         add_row = QHBoxLayout()
-        add_row.addWidget(button(tr("relatives.add"), self.add, "add"))
+        add_row.addWidget(button(self.texts.tr("relatives.add"), self.add, "add"))
         add_row.addStretch(1)
         inner.addLayout(add_row)
         lay.addWidget(box)
@@ -377,7 +416,7 @@ class RelativesScreen(FormScreen):
             if b.property("choice") in keys:
                 mine = b.property("choice") == key
                 b.setChecked(mine)
-                text = pick(codes.label("relationships", b.property("choice")))
+                text = self.texts.pick(codes.label("relationships", b.property("choice")))
                 b.setText(("✓ " if mine else "") + text)
 
     def typed(self) -> bool:
@@ -386,10 +425,10 @@ class RelativesScreen(FormScreen):
     def add(self) -> bool:
         name, number = self.name_edit.text().strip(), self.id_edit.text().strip().upper()
         if not name or not idnumber.check(number).valid:
-            self.show_error(tr("relatives.bad"))
+            self.show_error(self.texts.tr("relatives.bad"))
             return False
         if not self.relation:
-            self.show_error(tr("relatives.need_relation"))
+            self.show_error(self.texts.tr("relatives.need_relation"))
             return False
         self.ctx.visit.relatives.append(Relative(name, self.relation, number))
         self.ctx.visit.draft.pop("relation", None)
@@ -411,15 +450,24 @@ class ReasonScreen(FormScreen):
 
     def build(self, lay: QVBoxLayout) -> None:
         self.title(lay, "reason.title", "reason.subtitle")
-        options = [(r.key, pick(r)) for r in codes.replacement_reasons()]
-        lay.addLayout(choice_grid(options, self.ctx.visit.replacement_reason, self.set_reason, 2))
-        lay.addWidget(label(tr(f"reason.{self.ctx.visit.replacement_reason}.note"), "note"))
+        options = [(r.key, self.texts.pick(r)) for r in codes.replacement_reasons()]
+        reason = self.ctx.visit.replacement_reason
+        lay.addLayout(choice_grid(options, reason or None, self.set_reason, 2))
+        if reason:
+            lay.addWidget(label(self.texts.tr(f"reason.{reason}.note"), "note"))
+        lay.addWidget(self.error)
         lay.addStretch(1)
-        self.footer(lay)
+        self.footer(lay, on_next=self.done)
 
     def set_reason(self, key: str) -> None:
         self.ctx.visit.replacement_reason = key
         self.enter()
+
+    def done(self) -> None:
+        if not self.ctx.visit.replacement_reason:
+            self.show_error(self.texts.tr("reason.need"))
+            return
+        self.ctx.advance()
 
 
 class ChangesScreen(FormScreen):
@@ -432,17 +480,20 @@ class ChangesScreen(FormScreen):
         for n, item in enumerate(visit.changes):
             added, added_lay = frame()
             row = QHBoxLayout()
-            what = pick(codes.label("change_items", item.item))
-            line = "✓ " + tr("changes.line", what=what, old=item.old, new=item.new)
+            what = self.texts.pick(codes.label("change_items", item.item))
+            line = "✓ " + self.texts.tr("changes.line", what=what, old=item.old, new=item.new)
             row.addWidget(label(line, "value"), 1)
-            row.addWidget(button(tr("btn.remove"), lambda i=n: self.remove(i)))
+            row.addWidget(button(self.texts.tr("btn.remove"), lambda i=n: self.remove(i)))
             added_lay.addLayout(row)
             lay.addWidget(added)
         box, inner = frame()
-        self.item = visit.draft.get("change_item", "residence_address")
+        self.item = visit.draft.get("change_item")  # none chosen until the applicant taps one
         inner.addLayout(
             choice_grid(
-                [(c.key, pick(c)) for c in codes.change_items()], self.item, self.set_item, 7
+                [(c.key, self.texts.pick(c)) for c in codes.change_items()],
+                self.item,
+                self.set_item,
+                7,
             )
         )
         row = QHBoxLayout()
@@ -451,11 +502,13 @@ class ChangesScreen(FormScreen):
         for key in ("old", "new", "why"):
             col = QVBoxLayout()
             col.setSpacing(8)
-            self.edits[key] = self.add_field(col, tr(f"changes.{key}"), field_edit("text", "", 60))
+            self.edits[key] = self.add_field(
+                col, self.texts.tr(f"changes.{key}"), field_edit("text", "", 60)
+            )
             row.addLayout(col, 1)
         inner.addLayout(row)
         add_row = QHBoxLayout()
-        add_row.addWidget(button(tr("changes.add"), self.add, "add"))
+        add_row.addWidget(button(self.texts.tr("changes.add"), self.add, "add"))
         add_row.addStretch(1)
         inner.addLayout(add_row)
         lay.addWidget(box)
@@ -473,8 +526,11 @@ class ChangesScreen(FormScreen):
 
     def add(self) -> None:
         old, new, why = (self.edits[k].text().strip() for k in ("old", "new", "why"))
+        if not self.item:
+            self.show_error(self.texts.tr("changes.need_item"))
+            return
         if not (old and new and why) or old == new:
-            self.show_error(tr("changes.bad"))
+            self.show_error(self.texts.tr("changes.bad"))
             return
         self.ctx.visit.changes.append(ChangeItem(self.item, old, new, why))
         self.ctx.visit.draft.pop("change_item", None)
@@ -490,7 +546,7 @@ class ChangesScreen(FormScreen):
             if self.error.isVisible():
                 return
         if not self.ctx.visit.changes:
-            self.show_error(tr("changes.none"))
+            self.show_error(self.texts.tr("changes.none"))
             return
         self.ctx.advance()
 
@@ -503,9 +559,11 @@ class IdentityScreen(FormScreen):
     def build(self, lay: QVBoxLayout) -> None:
         visit = self.ctx.visit
         self.title(lay, "identity.title", "identity.subtitle")
-        name = self.add_field(lay, tr("identity.name"), field_edit("text", visit.typed_name, 20))
+        name = self.add_field(
+            lay, self.texts.tr("identity.name"), field_edit("text", visit.typed_name, 20)
+        )
         number = self.add_field(
-            lay, tr("identity.id"), field_edit("letters", visit.typed_id_number, 18)
+            lay, self.texts.tr("identity.id"), field_edit("letters", visit.typed_id_number, 18)
         )
         name.textChanged.connect(lambda t: setattr(visit, "typed_name", t))
         number.textChanged.connect(lambda t: setattr(visit, "typed_id_number", t.upper()))
@@ -517,6 +575,6 @@ class IdentityScreen(FormScreen):
     def done(self) -> None:
         visit = self.ctx.visit
         if not visit.typed_name.strip() or not idnumber.check(visit.typed_id_number).valid:
-            self.show_error(tr("identity.bad"))
+            self.show_error(self.texts.tr("identity.bad"))
             return
         self.ctx.advance()

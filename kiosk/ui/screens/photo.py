@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk import logs, resources
 from kiosk.photo import numbers
-from kiosk.ui.base import button, choice_grid, field_edit, frame, label
+from kiosk.ui.kit import Runner, button, choice_grid, field_edit, frame, label
 from kiosk.ui.screens.forms import FormScreen
-from kiosk.ui.texts import pick, tr
 
 _log = logs.get("kiosk.ui")
 VIEW_W, VIEW_H = 640, 480  # the camera's own size; 480×360 on a narrower panel
@@ -40,13 +39,14 @@ class ReceiptScanner(QObject):
     found = Signal(str)
     frameReady = Signal(object)
 
-    def __init__(self, make_source: Any, parent: QObject | None = None):
+    def __init__(self, make_source: Any, runner: Runner, parent: QObject | None = None):
         super().__init__(parent)
         self._latest: np.ndarray | None = None
         self._stop = threading.Event()
+        self._ended = threading.Event()  # the scan loop has returned
         self._lock = threading.Lock()
         self.camera = make_source(self._frame, lambda _s: None)
-        self._thread = threading.Thread(target=self._loop, name="receipt-scan", daemon=True)
+        self.runner, self._started = runner, False
 
     def _frame(self, frame: np.ndarray, _t: float) -> None:
         with self._lock:
@@ -55,23 +55,28 @@ class ReceiptScanner(QObject):
 
     def start(self) -> None:
         self.camera.start()
-        self._thread.start()
+        self._started = True
+        self.runner.run(self, self._loop)
 
     def stop(self) -> None:
         self._stop.set()
         self.camera.stop()
-        if self._thread.is_alive():
-            self._thread.join(3)
+        if self._started:
+            self._ended.wait(3)
 
     def _loop(self) -> None:
+        """In the runner's thread until a number is read or the screen is left."""
         from kiosk.photo.receipt_scan import scan_receipt
 
-        while not self._stop.wait(0.3):
-            with self._lock:
-                frame, self._latest = self._latest, None
-            if frame is not None and (text := scan_receipt(frame)):
-                self.found.emit(text)
-                return
+        try:
+            while not self._stop.wait(0.3):
+                with self._lock:
+                    frame, self._latest = self._latest, None
+                if frame is not None and (text := scan_receipt(frame)):
+                    self.found.emit(text)
+                    return
+        finally:
+            self._ended.set()
 
 
 class PhotoScreen(FormScreen):
@@ -122,7 +127,7 @@ class PhotoScreen(FormScreen):
     def build(self, lay: QVBoxLayout) -> None:
         visit = self.ctx.visit
         self.title(lay, "photo.title", "photo.subtitle")
-        modes = [(m, tr(f"photo.mode.{m}")) for m in ("camera", "scan", "type")]
+        modes = [(m, self.texts.tr(f"photo.mode.{m}")) for m in ("camera", "scan", "type")]
         lay.addLayout(choice_grid(modes, self.mode, self.set_mode, 3))
         self.view = QLabel()
         self.view.setObjectName("photoView")
@@ -131,8 +136,8 @@ class PhotoScreen(FormScreen):
         self.view.setFixedSize(*self.view_size)
         self.view.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.guidance = label("", "guidance")
-        self.accept_button = button(tr("photo.accept"), self.accept, "primary")
-        self.retake_button = button(tr("photo.retake"), self.retake)
+        self.accept_button = button(self.texts.tr("photo.accept"), self.accept, "primary")
+        self.retake_button = button(self.texts.tr("photo.retake"), self.retake)
         self.accept_button.setVisible(False)
         self.retake_button.setVisible(False)
         scanned = self.mode == "scan" and visit.photo_number_source == "scanned"
@@ -145,11 +150,11 @@ class PhotoScreen(FormScreen):
             if scanned:  # the receipt was read: say so, and offer to read it again
                 box, inner = frame("goodCard")
                 inner.addWidget(
-                    label("✓ " + tr("photo.scanned", number=visit.photo_number), "value")
+                    label("✓ " + self.texts.tr("photo.scanned", number=visit.photo_number), "value")
                 )
-                inner.addWidget(label(tr("photo.next_hint")))
+                inner.addWidget(label(self.texts.tr("photo.next_hint")))
                 side.addWidget(box)
-                again = button(tr("photo.scan_again"), self.scan_again)
+                again = button(self.texts.tr("photo.scan_again"), self.scan_again)
                 again.setProperty("choice", "scan_again")
                 side.addWidget(again, 0, Qt.AlignmentFlag.AlignLeft)
                 if self.receipt is not None:
@@ -158,12 +163,14 @@ class PhotoScreen(FormScreen):
                     self.view.setText("✓")
             else:
                 self.guidance.setText(
-                    tr("photo.starting" if self.mode == "camera" else "photo.scan_hint")
+                    self.texts.tr("photo.starting" if self.mode == "camera" else "photo.scan_hint")
                 )
                 side.addWidget(self.guidance)
                 if visit.photo_number and self.mode == "camera":
                     box, inner = frame("goodCard")
-                    inner.addWidget(label(tr("photo.have", number=visit.photo_number), "value"))
+                    inner.addWidget(
+                        label(self.texts.tr("photo.have", number=visit.photo_number), "value")
+                    )
                     side.addWidget(box)
             side.addStretch(1)
             if self.mode == "camera":
@@ -177,7 +184,7 @@ class PhotoScreen(FormScreen):
         else:
             edit = self.add_field(
                 lay,
-                tr("photo.type_hint"),
+                self.texts.tr("photo.type_hint"),
                 field_edit(
                     "letters",
                     visit.photo_number if visit.photo_number_source != "kiosk" else "",
@@ -224,11 +231,11 @@ class PhotoScreen(FormScreen):
     def _on_view(self, view: Any) -> None:
         if self.bridge is None or view.phase == "review":
             return
-        text = pick(view.guidance) if view.guidance else ""
+        text = self.texts.pick(view.guidance) if view.guidance else ""
         if view.countdown:
-            text = tr("photo.countdown", n=view.countdown)
+            text = self.texts.tr("photo.countdown", n=view.countdown)
         if view.help_offered:
-            text += "\n" + tr("photo.help")
+            text += "\n" + self.texts.tr("photo.help")
         self.guidance.setText(text)
 
     def _on_photo(self, photo: Any) -> None:
@@ -238,7 +245,7 @@ class PhotoScreen(FormScreen):
         pix = QPixmap()
         pix.loadFromData(photo.jpeg)
         self.view.setPixmap(pix.scaled(*self.view_size, Qt.AspectRatioMode.KeepAspectRatio))
-        self.guidance.setText(tr("photo.review"))
+        self.guidance.setText(self.texts.tr("photo.review"))
         self.accept_button.setVisible(True)
         self.retake_button.setVisible(True)
 
@@ -278,7 +285,9 @@ class PhotoScreen(FormScreen):
             return
         media = resources.path("samples", "receipts", "demo-receipt.png") if self.ctx.demo else None
         try:
-            self.scanner = ReceiptScanner(camera_factory(self.ctx.config, self.ctx.demo, media))
+            self.scanner = ReceiptScanner(
+                camera_factory(self.ctx.config, self.ctx.demo, media), self.ctx.runner
+            )
         except Exception:
             _log.exception("camera could not start for the receipt")
             self.ctx.go("camera_failed")
@@ -321,7 +330,9 @@ class PhotoScreen(FormScreen):
                 self.fields[0].text(), str(self.ctx.config["photo.number_pattern"])
             )
             if not typed.ok:
-                self.show_error(pick(typed.error) if typed.error else tr("photo.need"))
+                self.show_error(
+                    self.texts.pick(typed.error) if typed.error else self.texts.tr("photo.need")
+                )
                 return
             visit.photo_number, visit.photo_number_source, visit.photo_jpeg = (
                 typed.number,
@@ -329,6 +340,6 @@ class PhotoScreen(FormScreen):
                 None,
             )
         if not visit.photo_number:
-            self.show_error(tr("photo.need"))
+            self.show_error(self.texts.tr("photo.need"))
             return
         self.ctx.advance()

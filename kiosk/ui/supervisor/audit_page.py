@@ -12,15 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.supervisor.common import (
-    SupervisorContext,
-    breakable,
-    button,
-    local_time,
-    touch_table,
-)
-from kiosk.ui.supervisor.texts import tr
-from kiosk.workflows import audit_trail
+from kiosk.services import audit_trail
+from kiosk.ui.kit import breakable, button, touch_table
+from kiosk.ui.supervisor.common import SupervisorContext, local_time
 
 COLUMNS = ("id", "at", "actor", "action", "subject", "detail")
 
@@ -29,20 +23,21 @@ class AuditPage(QWidget):
     def __init__(self, ctx: SupervisorContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.texts = ctx.texts
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText(tr("audit.filter"))
+        self.filter.setPlaceholderText(self.texts.tr("audit.filter"))
         self.filter.returnPressed.connect(self.refresh)
         row.addWidget(self.filter, 1)
-        row.addWidget(button(tr("refresh"), slot=self.refresh))
-        row.addWidget(button(tr("audit.verify"), "primary", slot=self.verify))
+        row.addWidget(button(self.texts.tr("refresh"), self.refresh, kind="plain"))
+        row.addWidget(button(self.texts.tr("audit.verify"), self.verify, kind="primary"))
         layout.addLayout(row)
         self.result = QLabel("")
         self.result.setWordWrap(True)
         layout.addWidget(self.result)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([tr(f"audit.col.{c}") for c in COLUMNS])
+        self.table.setHorizontalHeaderLabels([self.texts.tr(f"audit.col.{c}") for c in COLUMNS])
         touch_table(self.table)
         layout.addWidget(self.table, 1)
         self.refresh()
@@ -70,8 +65,8 @@ class AuditPage(QWidget):
             result = audit_trail.verify(session)
         if result.ok:
             self.result.setProperty("role", "notice")
-            self.result.setText(tr("audit.ok", n=result.entries))
+            self.result.setText(self.texts.tr("audit.ok", n=result.entries))
         else:
             self.result.setProperty("role", "error")
-            self.result.setText(tr("audit.bad", id=result.first_bad))
+            self.result.setText(self.texts.tr("audit.bad", id=result.first_bad))
         self.result.style().polish(self.result)

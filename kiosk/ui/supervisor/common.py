@@ -1,4 +1,6 @@
-"""Shared pieces of the supervisor screens: style, big touch buttons, a thread helper, the context.
+"""Supervisor mode's own pieces: its style sheet, the context the main window hands in, probes.
+
+Buttons, tables, scroll areas and the off-GUI-thread runner are the UI kit's (kiosk.ui.kit).
 
 ``SupervisorContext`` is what the main window hands in: the database, the config file, and hooks
 into the other parts (devices, printing, sync, leaving). Each hook may be missing while that part
@@ -7,30 +9,21 @@ is not wired; the screens then say so instead of failing.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, QSize, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import (
-    QFrame,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QTableWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.domain import clock
+from kiosk.domain.rules import RuleBook
+from kiosk.ui.kit import TOUCH, Runner, Texts
 
-TOUCH = 64  # px: every target at least this tall (MIIT elder-mode rule is 60)
+if TYPE_CHECKING:
+    from kiosk.sync.enrolment import Enrolment
 
 STYLE = f"""
 QWidget#supervisor {{ background: #f4f6f8; }}
@@ -75,150 +68,6 @@ QWidget#supervisor QLabel {{ font-size: 20px; color: #1b2733; }}
 """
 
 
-def button(
-    text: str, kind: str = "", slot: Callable[[], Any] | None = None, parent: QWidget | None = None
-) -> QPushButton:
-    b = QPushButton(text, parent)
-    if kind:
-        b.setProperty("kind", kind)
-    b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    if slot is not None:
-        b.clicked.connect(slot)
-    return b
-
-
-# a WrapButton's text colour by kind: (normal, checked); disabled is always grey
-_WRAP_COLOURS = {
-    "": ("#1b2733", "white"),
-    "tile": ("#1b2733", "white"),
-    "primary": ("white", "white"),
-    "danger": ("#b00020", "#b00020"),
-}
-
-
-class WrapButton(QPushButton):
-    """A touch button whose words wrap onto more lines instead of being cut off.
-
-    For long or translated texts in narrow places (reasons to reject, the review actions): the
-    button grows taller rather than wider, so a 1366-px screen never clips it.
-    """
-
-    def __init__(
-        self,
-        text: str,
-        kind: str = "",
-        slot: Callable[[], Any] | None = None,
-        parent: QWidget | None = None,
-    ):
-        super().__init__(parent)
-        self.kind = kind
-        if kind:
-            self.setProperty("kind", kind)
-        self.label = QLabel(text, self)
-        self.label.setWordWrap(True)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 8, 16, 8)
-        layout.addWidget(self.label)
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.toggled.connect(self._restyle)
-        if slot is not None:
-            self.clicked.connect(slot)
-        self._restyle()
-
-    def text(self) -> str:  # type: ignore[override]
-        return self.label.text()
-
-    def setText(self, text: str) -> None:  # type: ignore[override]
-        self.label.setText(text)
-        self.updateGeometry()
-
-    def sizeHint(self) -> QSize:
-        hint = self.layout().sizeHint()
-        return QSize(hint.width(), max(hint.height(), self.minimumHeight(), TOUCH))
-
-    def minimumSizeHint(self) -> QSize:
-        hint = self.layout().minimumSize()
-        return QSize(hint.width(), max(hint.height(), self.minimumHeight(), TOUCH))
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.EnabledChange:
-            self._restyle()
-
-    def _restyle(self, *_: object) -> None:
-        normal, checked = _WRAP_COLOURS.get(self.kind, _WRAP_COLOURS[""])
-        colour = "#9aa5b1" if not self.isEnabled() else checked if self.isChecked() else normal
-        size = 22 if self.kind == "tile" else 20
-        self.label.setStyleSheet(f"color: {colour}; font-size: {size}px; background: transparent;")
-
-
-def plain_scroll(body: QWidget | None = None) -> QScrollArea:
-    """A frameless, see-through area that scrolls up and down only (content wraps instead)."""
-    scroll = QScrollArea()
-    scroll.setProperty("role", "plain")
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    if body is not None:
-        body.setObjectName("scrollBody")
-        scroll.setWidget(body)
-    return scroll
-
-
-def form_label(text: str) -> QLabel:
-    """A form row's name, centred on its (touch-tall) field."""
-    label = QLabel(text)
-    label.setMinimumHeight(TOUCH - 8)
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    return label
-
-
-def touch_table(table: QTableWidget) -> None:
-    """Rows tall enough to hit with a finger, whole-row selection, read-only.
-
-    Columns fit their contents; the last one takes the rest and wraps long text onto a second
-    line (the row grows) rather than cutting it off with an ellipsis.
-    """
-    rows = table.verticalHeader()
-    rows.setMinimumSectionSize(TOUCH)
-    rows.setDefaultSectionSize(TOUCH)
-    rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    rows.setVisible(False)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    columns = table.horizontalHeader()
-    columns.setStretchLastSection(True)
-    columns.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if table.columnCount():
-        columns.setSectionResizeMode(table.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
-    table.setWordWrap(True)
-    table.setTextElideMode(Qt.TextElideMode.ElideNone)
-
-
-def natural_width(table: QTableWidget) -> int:
-    """The width that shows every column whole, a vertical scroll bar included."""
-    header = table.horizontalHeader()
-    columns = sum(
-        max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
-        for c in range(table.columnCount())
-    )
-    return columns + 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
-
-
-def breakable(text: str) -> str:
-    """Codes like ``screen=replacement.reason`` may wrap after . = _ : / (zero-width spaces)."""
-    for mark in ".=_:/":
-        text = text.replace(mark, mark + "\u200b")
-    return text
-
-
 def local_time(moment: dt.datetime | str | None, fmt: str = "%m-%d %H:%M") -> str:
     """Shenzhen wall time for a stored UTC moment (datetime or ISO text)."""
     if not moment:
@@ -227,7 +76,7 @@ def local_time(moment: dt.datetime | str | None, fmt: str = "%m-%d %H:%M") -> st
         try:
             moment = dt.datetime.fromisoformat(moment)
         except ValueError:
-            return moment
+            return str(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(clock.SHENZHEN).strftime(fmt)
@@ -269,32 +118,8 @@ class SupervisorContext:
     sync_last_error: Callable[[], str | None] | None = None
     leave: LeaveHook | None = None
     preview_widget: Callable[[], QWidget] | None = None  # camera preview for the camera test
-
-
-# -- work off the GUI thread ---------------------------------------------------------------
-
-
-class _Signals(QObject):
-    done = Signal(object)
-
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], signals: _Signals):
-        super().__init__()
-        self.fn, self.signals = fn, signals
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except Exception as exc:
-            result = exc
-        with contextlib.suppress(RuntimeError):  # the screen that asked was closed meanwhile
-            self.signals.done.emit(result)
-
-
-def run_off_gui(owner: QObject, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-    """Run ``fn`` in the thread pool; ``on_done(result or exception)`` runs back on the GUI thread."""
-    signals = _Signals(owner)
-    signals.done.connect(on_done)
-    signals.done.connect(signals.deleteLater)
-    QThreadPool.globalInstance().start(_Job(fn, signals))
+    texts: Texts = field(default_factory=Texts)  # the kiosk's words (shared with its window)
+    runner: Runner = field(default_factory=Runner)  # the kiosk's off-GUI-thread runner
+    # for the services (kiosk.ui.app passes the office's rules and reads the enrolment file)
+    rules: RuleBook = field(default_factory=RuleBook.load)
+    enrolled: Callable[[], Enrolment | None] = lambda: None

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.supervisor.common import SupervisorContext, button, local_time, touch_table
-from kiosk.ui.supervisor.review_page import service_text, status_text
-from kiosk.ui.supervisor.texts import has, pick, tr, tr_or
-from kiosk.workflows import counter_tools, review
-from kiosk.workflows.staff import StaffAccount
+from kiosk.services import counter_tools, help_calls, review
+from kiosk.services.staff import StaffAccount
+from kiosk.ui.kit import button, touch_table
+from kiosk.ui.supervisor.common import SupervisorContext, local_time
+from kiosk.ui.supervisor.labels import screen_text, service_text, status_text
 
 _DOC_KEYS = {
     "receipt": "counter.print_receipt",
@@ -32,12 +32,14 @@ def request_print(
 ) -> str:
     """Queue a document through the print hook and audit it; returns the line to show staff."""
     if document == "receipt" and summary.status != "approved":
-        return tr("counter.receipt_needs_review")
+        return ctx.texts.tr("counter.receipt_needs_review")
     if ctx.print_document is None:
-        return tr("counter.no_printer")
+        return ctx.texts.tr("counter.no_printer")
     result = ctx.print_document(summary.id, document)
     if result.state in ("error", "unknown"):
-        return pick(result.detail_zh, result.detail_en) or tr("counter.no_printer")
+        return ctx.texts.pick(result.detail_zh, result.detail_en) or ctx.texts.tr(
+            "counter.no_printer"
+        )
     with ctx.factory.begin() as session:
         counter_tools.record_print(
             session,
@@ -46,17 +48,7 @@ def request_print(
             summary.application_number,
             reprint=document != "receipt",
         )
-    return tr("counter.printed", doc=tr(_DOC_KEYS[document]))
-
-
-def screen_text(screen: str) -> str:
-    """Where a help call came from, in words: "renewal.photo" → "Renewal · Photo" (or its Chinese)."""
-    journey, _, step = screen.rpartition(".")
-    words = tr_or(f"screen.{step}", step)
-    if not journey:
-        return words
-    name = tr(f"screen.{journey}") if has(f"screen.{journey}") else service_text(journey)
-    return f"{name} · {words}"
+    return ctx.texts.tr("counter.printed", doc=ctx.texts.tr(_DOC_KEYS[document]))
 
 
 class CounterPage(QWidget):
@@ -65,11 +57,12 @@ class CounterPage(QWidget):
     ):
         super().__init__(parent)
         self.ctx, self.account = ctx, account
+        self.texts = ctx.texts
         outer = QHBoxLayout(self)
         outer.setSpacing(24)
 
         left = QVBoxLayout()
-        title = QLabel(tr("counter.help"))
+        title = QLabel(self.texts.tr("counter.help"))
         title.setProperty("role", "section")
         left.addWidget(title)
         self.calls = QListWidget()
@@ -77,21 +70,21 @@ class CounterPage(QWidget):
         self.calls.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.calls.setResizeMode(QListWidget.ResizeMode.Adjust)
         left.addWidget(self.calls, 1)
-        self.resolve_btn = button(tr("counter.resolve"), "primary", slot=self.resolve)
+        self.resolve_btn = button(self.texts.tr("counter.resolve"), self.resolve, kind="primary")
         left.addWidget(self.resolve_btn)
         outer.addLayout(left, 2)
 
         right = QVBoxLayout()
-        title = QLabel(tr("counter.queue"))
+        title = QLabel(self.texts.tr("counter.queue"))
         title.setProperty("role", "section")
         right.addWidget(title)
         self.queue = QTableWidget(0, 4)
         self.queue.setHorizontalHeaderLabels(
             [
-                tr("review.col.queue"),
-                tr("review.col.number"),
-                tr("review.col.service"),
-                tr("review.col.status"),
+                self.texts.tr("review.col.queue"),
+                self.texts.tr("review.col.number"),
+                self.texts.tr("review.col.service"),
+                self.texts.tr("review.col.status"),
             ]
         )
         touch_table(self.queue)
@@ -100,9 +93,9 @@ class CounterPage(QWidget):
         self.print_buttons: dict[str, QWidget] = {}
         for doc, key in _DOC_KEYS.items():
             b = button(
-                tr(key),
-                "primary" if doc == "receipt" else "",
-                slot=lambda _=False, d=doc: self.print(d),
+                self.texts.tr(key),
+                lambda _=False, d=doc: self.print(d),
+                kind="primary" if doc == "receipt" else "plain",
             )
             self.print_buttons[doc] = b
             row.addWidget(b)
@@ -130,15 +123,15 @@ class CounterPage(QWidget):
                 (
                     s.queue_number,
                     s.application_number,
-                    service_text(s.service),
-                    status_text(s.status),
+                    service_text(self.texts, s.service),
+                    status_text(self.texts, s.status),
                 )
             ):
                 self.queue.setItem(r, c, QTableWidgetItem(value))
 
     def refresh_calls(self) -> None:
         with self.ctx.factory() as session:
-            calls = counter_tools.help_calls(session)
+            calls = help_calls.help_calls(session)
         selected = (
             self.calls.currentItem().data(Qt.ItemDataRole.UserRole)
             if self.calls.currentItem()
@@ -146,15 +139,15 @@ class CounterPage(QWidget):
         )
         self.calls.clear()
         if not calls:
-            item = QListWidgetItem(tr("counter.help_none"))
+            item = QListWidgetItem(self.texts.tr("counter.help_none"))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.calls.addItem(item)
         for call in calls:
             item = QListWidgetItem(
-                tr(
+                self.texts.tr(
                     "counter.help_row",
                     time=local_time(call.at, "%H:%M"),
-                    screen=screen_text(call.screen),
+                    screen=screen_text(self.texts, call.screen),
                 )
             )
             item.setData(Qt.ItemDataRole.UserRole, call.id)
@@ -169,13 +162,13 @@ class CounterPage(QWidget):
         if call_id is None:
             return
         with self.ctx.factory.begin() as session:
-            counter_tools.resolve_help_call(session, self.account.actor, int(call_id))
+            help_calls.resolve_help_call(session, self.account.actor, int(call_id))
         self.refresh_calls()
 
     def print(self, document: str) -> None:
         rows = self.queue.selectionModel().selectedRows()
         if not rows:
-            self.note.setText(tr("review.none"))
+            self.note.setText(self.texts.tr("review.none"))
             return
         self.note.setText(
             request_print(self.ctx, self.account, self._queue_rows[rows[0].row()], document)

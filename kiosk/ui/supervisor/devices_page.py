@@ -19,19 +19,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from kiosk.storage.models import PrintJob
-from kiosk.ui.supervisor.common import (
-    DeviceProbe,
-    ProbeResult,
-    SupervisorContext,
-    button,
-    local_time,
-    run_off_gui,
-    touch_table,
-)
-from kiosk.ui.supervisor.texts import pick, tr, tr_or
+from kiosk.ui.kit import button, touch_table
+from kiosk.ui.supervisor.common import DeviceProbe, ProbeResult, SupervisorContext, local_time
 
 _COLOURS = {
     "ok": "#1e7b34",
@@ -50,13 +40,14 @@ class DeviceRow:
 
     def __init__(self, page: DevicesPage, probe: DeviceProbe, grid: QGridLayout, row: int):
         self.page, self.probe = page, probe
-        self.name = QLabel(tr(f"dev.{probe.key}"))
+        self.texts = page.texts
+        self.name = QLabel(self.texts.tr(f"dev.{probe.key}"))
         self.name.setProperty("role", "section")
         self.name.setStyleSheet("margin-top: 0;")  # on one line with the state and the detail
-        self.state = QLabel(tr("dev.state.unknown"))
+        self.state = QLabel(self.texts.tr("dev.state.unknown"))
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
-        self.test_btn = button(tr("dev.test"), slot=self.test)
+        self.test_btn = button(self.texts.tr("dev.test"), self.test, kind="plain")
         self.picture = QLabel()
         self.picture.hide()
         grid.addWidget(self.name, row, 0)
@@ -71,11 +62,11 @@ class DeviceRow:
         if isinstance(result, Exception):
             result = ProbeResult("error", str(result), str(result))
         assert isinstance(result, ProbeResult)
-        self.state.setText(tr(f"dev.state.{result.state}"))
+        self.state.setText(self.texts.tr(f"dev.state.{result.state}"))
         self.state.setStyleSheet(
             f"color: {_COLOURS.get(result.state, '#52606d')}; font-weight: 600;"
         )
-        self.detail.setText(pick(result.detail_zh, result.detail_en))
+        self.detail.setText(self.texts.pick(result.detail_zh, result.detail_en))
         if result.image_png:
             pixmap = QPixmap()
             pixmap.loadFromData(result.image_png)
@@ -85,12 +76,12 @@ class DeviceRow:
     def poll(self) -> None:
         # a fresh test result stays up a while: the status poll would hide it at once
         if not self._busy and time.monotonic() - self._tested_at > TEST_RESULT_SECONDS:
-            run_off_gui(self.page, self.probe.status, self.show)
+            self.page.ctx.runner.run(self.page, self.probe.status, self.show)
 
     def test(self) -> None:
         self._busy = True
         self.test_btn.setEnabled(False)
-        self.state.setText(tr("dev.testing"))
+        self.state.setText(self.texts.tr("dev.testing"))
 
         def done(result: object) -> None:
             self._busy = False
@@ -99,13 +90,14 @@ class DeviceRow:
             self.show(result)
             self.page.refresh_jobs()
 
-        run_off_gui(self.page, self.probe.test, done)
+        self.page.ctx.runner.run(self.page, self.probe.test, done)
 
 
 class DevicesPage(QWidget):
     def __init__(self, ctx: SupervisorContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.texts = ctx.texts
         layout = QVBoxLayout(self)
         card = QFrame()
         card.setProperty("role", "card")
@@ -115,14 +107,14 @@ class DevicesPage(QWidget):
         grid.setColumnStretch(2, 1)
         self.rows = [DeviceRow(self, probe, grid, i) for i, probe in enumerate(ctx.probes)]
         layout.addWidget(card)
-        title = QLabel(tr("dev.jobs"))
+        title = QLabel(self.texts.tr("dev.jobs"))
         title.setProperty("role", "section")
         layout.addWidget(title)
         self.jobs = QTableWidget(0, len(JOB_COLUMNS))
-        self.jobs.setHorizontalHeaderLabels([tr(f"dev.col.{c}") for c in JOB_COLUMNS])
+        self.jobs.setHorizontalHeaderLabels([self.texts.tr(f"dev.col.{c}") for c in JOB_COLUMNS])
         touch_table(self.jobs)
         layout.addWidget(self.jobs, 1)
-        layout.addWidget(button(tr("refresh"), slot=self.refresh))
+        layout.addWidget(button(self.texts.tr("refresh"), self.refresh, kind="plain"))
         self.timer = QTimer(self)
         self.timer.setInterval(3000)
         self.timer.timeout.connect(self.refresh)
@@ -135,19 +127,16 @@ class DevicesPage(QWidget):
         self.refresh_jobs()
 
     def refresh_jobs(self) -> None:
-        with self.ctx.factory() as session:
-            jobs = (
-                session.execute(select(PrintJob).order_by(PrintJob.id.desc()).limit(100))
-                .scalars()
-                .all()
-            )
+        from kiosk.services.printing import recent_jobs  # late: rendering libraries are heavy
+
+        jobs = recent_jobs(self.ctx.factory)
         self.jobs.setRowCount(len(jobs))
         for r, job in enumerate(jobs):
             values = (
                 str(job.id),
-                tr_or(f"job.doc.{job.document}", job.document),
+                self.texts.tr_or(f"job.doc.{job.document}", job.document),
                 job.printer,
-                tr_or(f"job.state.{job.state}", job.state),
+                self.texts.tr_or(f"job.state.{job.state}", job.state),
                 str(job.attempts),
                 local_time(job.created_at),
                 job.last_error or "",

@@ -8,7 +8,7 @@ press lands on whatever child widget is under the finger and may never reach the
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPointerEvent, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 from shiboken6 import isValid
 
@@ -51,8 +51,8 @@ class HiddenGesture(QObject):
         return x_ok and y_ok
 
     def _window_pos(self, event: QEvent) -> QPoint:
-        point = event.points()[0] if hasattr(event, "points") else event
-        return self.window.mapFromGlobal(point.globalPosition().toPoint())
+        assert isinstance(event, QPointerEvent)  # only mouse and touch events are watched
+        return self.window.mapFromGlobal(event.points()[0].globalPosition().toPoint())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()

@@ -1,7 +1,7 @@
 """The PIN pad: choose an account tile, type the PIN on big keys; and the first-run administrator.
 
 PIN checks (scrypt, ~0.1 s) run off the GUI thread; failures, lockouts and logins are counted and
-audited by :mod:`kiosk.workflows.staff`.
+audited by :mod:`kiosk.services.staff`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import Config
-from kiosk.ui.supervisor.common import SupervisorContext, button, form_label, run_off_gui
-from kiosk.ui.supervisor.texts import pick, tr
-from kiosk.workflows import staff
+from kiosk.services import staff
+from kiosk.ui.kit import button, form_label
+from kiosk.ui.supervisor.common import SupervisorContext
 
 
 class PinPad(QWidget):
@@ -31,6 +31,7 @@ class PinPad(QWidget):
     def __init__(self, ctx: SupervisorContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.texts = ctx.texts
         self.setObjectName("pinpad")
         self._pin = ""
         self._busy = False
@@ -41,7 +42,7 @@ class PinPad(QWidget):
         # nested layouts inherit the 48-px gap: set their own, or the keys run out of height
         left = QVBoxLayout()
         left.setSpacing(16)
-        title = QLabel(tr("pin.choose"))
+        title = QLabel(self.texts.tr("pin.choose"))
         title.setProperty("role", "title")
         left.addWidget(title)
         self.tiles = QVBoxLayout()
@@ -50,12 +51,12 @@ class PinPad(QWidget):
         self.group.setExclusive(True)
         left.addLayout(self.tiles)
         left.addStretch(1)
-        left.addWidget(button(tr("back"), slot=self.cancelled.emit))
+        left.addWidget(button(self.texts.tr("back"), self.cancelled.emit, kind="plain"))
         outer.addLayout(left, 1)
 
         right = QVBoxLayout()
         right.setSpacing(12)
-        prompt = QLabel(tr("pin.enter"))
+        prompt = QLabel(self.texts.tr("pin.enter"))
         prompt.setProperty("role", "title")
         right.addWidget(prompt)
         self.dots = QLabel("")
@@ -76,12 +77,18 @@ class PinPad(QWidget):
         self.keys: dict[str, object] = {}
         labels = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
         for i, key in enumerate(labels):
-            text = tr("pin.clear") if key == "clear" else tr("pin.back") if key == "back" else key
-            b = button(text, "key", slot=lambda _=False, k=key: self.press(k))
+            text = (
+                self.texts.tr("pin.clear")
+                if key == "clear"
+                else self.texts.tr("pin.back")
+                if key == "back"
+                else key
+            )
+            b = button(text, lambda _=False, k=key: self.press(k), kind="key")
             grid.addWidget(b, i // 3, i % 3)
             self.keys[key] = b
         right.addLayout(grid)
-        self.ok = button(tr("pin.ok"), "primary", slot=self.submit)
+        self.ok = button(self.texts.tr("pin.ok"), self.submit, kind="primary")
         self.ok.setStyleSheet("min-height: 76px;")
         right.addWidget(self.ok)
         outer.addLayout(right, 1)
@@ -91,17 +98,18 @@ class PinPad(QWidget):
         """(Re)list active accounts as tiles."""
         while self.tiles.count():
             item = self.tiles.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            tile = item.widget() if item is not None else None
+            if tile is not None:
+                tile.deleteLater()
         for b in self.group.buttons():
             self.group.removeButton(b)
         with self.ctx.factory() as session:
             accounts = staff.list_staff(session)
         if not accounts:
-            self.tiles.addWidget(QLabel(tr("pin.no_accounts")))
+            self.tiles.addWidget(QLabel(self.texts.tr("pin.no_accounts")))
         for account in accounts:
-            role = tr(f"role.{account.role}")
-            tile = button(f"{account.display_name}  ·  {role}", "tile")
+            role = self.texts.tr(f"role.{account.role}")
+            tile = button(f"{account.display_name}  ·  {role}", kind="tile")
             tile.setCheckable(True)
             tile.setProperty("username", account.username)
             self.group.addButton(tile)
@@ -131,7 +139,7 @@ class PinPad(QWidget):
     def submit(self) -> None:
         username = self.selected_username()
         if username is None:
-            self.message.setText(tr("pin.choose"))
+            self.message.setText(self.texts.tr("pin.choose"))
             return
         if self._busy or not self._pin:
             return
@@ -146,7 +154,7 @@ class PinPad(QWidget):
             with factory.begin() as session:
                 return staff.authenticate(session, username, pin, minutes)
 
-        run_off_gui(self, check, self._checked)
+        self.ctx.runner.run(self, check, self._checked)
 
     def _checked(self, result: object) -> None:
         self._busy = False
@@ -160,7 +168,7 @@ class PinPad(QWidget):
             self.loggedIn.emit(result.account)
         else:
             msg = result.message()
-            self.message.setText(pick(msg.zh, msg.en))
+            self.message.setText(self.texts.pick(msg.zh, msg.en))
 
 
 class FirstRunAdmin(QWidget):
@@ -171,12 +179,13 @@ class FirstRunAdmin(QWidget):
     def __init__(self, ctx: SupervisorContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.texts = ctx.texts
         layout = QVBoxLayout(self)
         layout.setContentsMargins(120, 48, 120, 48)
-        title = QLabel(tr("first.title"))
+        title = QLabel(self.texts.tr("first.title"))
         title.setProperty("role", "title")
         layout.addWidget(title)
-        hint = QLabel(tr("first.hint"))
+        hint = QLabel(self.texts.tr("first.hint"))
         hint.setWordWrap(True)
         layout.addWidget(hint)
         form = QFormLayout()
@@ -189,22 +198,22 @@ class FirstRunAdmin(QWidget):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
         form.setHorizontalSpacing(16)
-        form.addRow(form_label(tr("first.username")), self.username)
-        form.addRow(form_label(tr("first.name")), self.name)
-        form.addRow(form_label(tr("first.pin")), self.pin)
-        form.addRow(form_label(tr("first.pin2")), self.pin2)
+        form.addRow(form_label(self.texts.tr("first.username")), self.username)
+        form.addRow(form_label(self.texts.tr("first.name")), self.name)
+        form.addRow(form_label(self.texts.tr("first.pin")), self.pin)
+        form.addRow(form_label(self.texts.tr("first.pin2")), self.pin2)
         layout.addLayout(form)
         self.message = QLabel("")
         self.message.setProperty("role", "error")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        self.save = button(tr("first.save"), "primary", slot=self.submit)
+        self.save = button(self.texts.tr("first.save"), self.submit, kind="primary")
         layout.addWidget(self.save)
         layout.addStretch(1)
 
     def submit(self) -> None:
         if self.pin.text() != self.pin2.text():
-            self.message.setText(tr("first.mismatch"))
+            self.message.setText(self.texts.tr("first.mismatch"))
             return
         try:
             with self.ctx.factory.begin() as session:
@@ -215,7 +224,7 @@ class FirstRunAdmin(QWidget):
                     self.pin.text(),
                 )
         except staff.StaffError as exc:
-            self.message.setText(pick(exc.message.zh, exc.message.en))
+            self.message.setText(self.texts.pick(exc.message.zh, exc.message.en))
             return
         self.pin.clear()
         self.pin2.clear()

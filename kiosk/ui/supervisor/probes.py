@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 
 from kiosk.ui.supervisor.common import DeviceProbe, ProbeResult
-from kiosk.ui.supervisor.texts import both
+from kiosk.ui.texts import both
 
 KEYS: tuple[str, ...] = ("reader", "camera", "printer_form", "printer_receipt")
 

@@ -20,39 +20,18 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain import codes
-from kiosk.ui.supervisor.common import (
-    SupervisorContext,
-    WrapButton,
-    button,
-    natural_width,
-    plain_scroll,
-    touch_table,
-)
-from kiosk.ui.supervisor.texts import language, pick, tr, tr_or
-from kiosk.workflows import decisions, review
-from kiosk.workflows.staff import StaffAccount
+from kiosk.services import decisions, review
+from kiosk.services.staff import StaffAccount
+from kiosk.sync.enrolment import sealed_to
+from kiosk.ui.kit import WrapButton, button, natural_width, plain_scroll, touch_table
+from kiosk.ui.supervisor.common import SupervisorContext
+from kiosk.ui.supervisor.counter_page import request_print
+from kiosk.ui.supervisor.labels import condition_text, service_text, status_text
+from kiosk.ui.texts import Texts
 
 COLUMNS = ("queue", "name", "id", "service", "status")
 PHOTO = (179, 221)  # px: half the 358 x 441 ID photo
 LIST_MAX = 720  # px: the list never takes more, however long a name; the detail needs the room
-
-
-def status_text(status: str) -> str:
-    return tr_or(f"status.{status}", status)
-
-
-def service_text(service: str) -> str:
-    try:
-        return codes.service(service).text(language())
-    except StopIteration:
-        return service
-
-
-def condition_text(key: str) -> str:
-    try:
-        return codes.condition(key).text(language())
-    except StopIteration:
-        return key
 
 
 class DecisionPanel(QFrame):
@@ -67,15 +46,22 @@ class DecisionPanel(QFrame):
     cancelled = Signal()
 
     def __init__(
-        self, kind: str, detail: review.Detail | None = None, parent: QWidget | None = None
+        self,
+        texts: Texts,
+        kind: str,
+        detail: review.Detail | None = None,
+        parent: QWidget | None = None,
     ):
         super().__init__(parent)
+        self.texts = texts
         self.kind = kind
         self.setProperty("role", "card")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 12)
         layout.setSpacing(8)
-        title = QLabel(tr("review.reject_title" if kind == "reject" else "review.materials_title"))
+        title = QLabel(
+            self.texts.tr("review.reject_title" if kind == "reject" else "review.materials_title")
+        )
         title.setProperty("role", "section")
         layout.addWidget(title)
         inner = QWidget()
@@ -83,14 +69,14 @@ class DecisionPanel(QFrame):
         body.setContentsMargins(0, 0, 8, 0)
         body.setSpacing(20)
         if detail is not None:
-            body.addLayout(_case_summary(detail))
+            body.addLayout(_case_summary(self.texts, detail))
         items = decisions.reject_reasons() if kind == "reject" else decisions.material_items()
         self.group = QButtonGroup(self)
         self.group.setExclusive(kind == "reject")
         grid = QGridLayout()
         grid.setSpacing(8)
         for i, item in enumerate(items):
-            b = WrapButton(item.text(language()), "tile")
+            b = WrapButton(item.text(self.texts.language()), kind="tile")
             b.setCheckable(True)
             b.setProperty("key", item.key)
             self.group.addButton(b)
@@ -100,7 +86,7 @@ class DecisionPanel(QFrame):
         choices.addStretch(1)
         body.addLayout(choices, 1)
         layout.addWidget(plain_scroll(inner), 1)
-        layout.addWidget(QLabel(tr("review.typed")))
+        layout.addWidget(QLabel(self.texts.tr("review.typed")))
         self.text = QPlainTextEdit(self)
         self.text.setFixedHeight(72)
         layout.addWidget(self.text)
@@ -110,8 +96,8 @@ class DecisionPanel(QFrame):
         layout.addWidget(self.message)
         row = QHBoxLayout()
         row.setSpacing(12)
-        row.addWidget(button(tr("cancel"), slot=self.cancelled.emit))
-        row.addWidget(button(tr("yes"), "primary", slot=self._confirm))
+        row.addWidget(button(self.texts.tr("cancel"), self.cancelled.emit, kind="plain"))
+        row.addWidget(button(self.texts.tr("yes"), self._confirm, kind="primary"))
         layout.addLayout(row)
 
     def choose(self, *keys: str) -> None:
@@ -124,7 +110,7 @@ class DecisionPanel(QFrame):
         self.confirmed.emit(self.kind, keys, self.text.toPlainText())
 
 
-def _case_summary(detail: review.Detail) -> QVBoxLayout:
+def _case_summary(texts: Texts, detail: review.Detail) -> QVBoxLayout:
     """Photo, queue number, name and service: which case a decision is about."""
     column = QVBoxLayout()
     column.setSpacing(4)
@@ -143,7 +129,7 @@ def _case_summary(detail: review.Detail) -> QVBoxLayout:
         )
     column.addWidget(photo)
     s = detail.summary
-    for text in (s.queue_number, s.name, service_text(s.service)):
+    for text in (s.queue_number, s.name, service_text(texts, s.service)):
         label = QLabel(text)
         label.setWordWrap(True)
         label.setMaximumWidth(PHOTO[0])
@@ -160,6 +146,7 @@ class ReviewPage(QWidget):
     ):
         super().__init__(parent)
         self.ctx, self.account = ctx, account
+        self.texts = ctx.texts
         self.current: review.Detail | None = None
         self.panel: DecisionPanel | None = None
         self.views = QStackedWidget(self)  # the list with the detail, or a decision panel
@@ -174,30 +161,30 @@ class ReviewPage(QWidget):
 
         self.left = left = QVBoxLayout()
         left.setSpacing(8)
-        hint = QLabel(tr("review.search"))
+        hint = QLabel(self.texts.tr("review.search"))
         hint.setProperty("role", "muted")
         hint.setWordWrap(True)
         left.addWidget(hint)
         search = QHBoxLayout()
         search.setSpacing(12)
         self.query = QLineEdit()
-        self.query.setPlaceholderText(tr("review.search_example"))
+        self.query.setPlaceholderText(self.texts.tr("review.search_example"))
         self.query.returnPressed.connect(self.search)
         search.addWidget(self.query, 1)
-        search.addWidget(button(tr("review.find"), "primary", slot=self.search))
+        search.addWidget(button(self.texts.tr("review.find"), self.search, kind="primary"))
         left.addLayout(search)
         self.count = QLabel("")
         self.count.setProperty("role", "muted")
         left.addWidget(self.count)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([tr(f"review.col.{c}") for c in COLUMNS])
+        self.table.setHorizontalHeaderLabels([self.texts.tr(f"review.col.{c}") for c in COLUMNS])
         touch_table(self.table)
         self.table.itemSelectionChanged.connect(self._selected)
         left.addWidget(self.table, 1)
         outer.addLayout(left, 1)
 
-        self.scroll = plain_scroll()
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area = plain_scroll()
+        outer.addWidget(self.scroll_area, 1)
         self._rows: list[review.Summary] = []
         self.refresh()
 
@@ -222,13 +209,13 @@ class ReviewPage(QWidget):
                 s.queue_number,
                 s.name,
                 s.id_masked,
-                service_text(s.service),
-                status_text(s.status),
+                service_text(self.texts, s.service),
+                status_text(self.texts, s.status),
             )
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         self._fit_list()
-        self.count.setText(tr("review.count", n=len(rows)))
+        self.count.setText(self.texts.tr("review.count", n=len(rows)))
         self._show_detail(None)
 
     def _fit_list(self) -> None:
@@ -257,9 +244,9 @@ class ReviewPage(QWidget):
         again = self.current is not None and self.current.summary.id == summary.id
         with self.ctx.factory.begin() as session:
             detail = review.open_detail(session, self.account.actor, summary.id, record=not again)
-        self.table.item(rows[0].row(), COLUMNS.index("status")).setText(
-            status_text(detail.summary.status)
-        )
+        cell = self.table.item(rows[0].row(), COLUMNS.index("status"))
+        if cell is not None:
+            cell.setText(status_text(self.texts, detail.summary.status))
         self._show_detail(detail)
 
     # -- detail ----------------------------------------------------------------------------
@@ -278,7 +265,7 @@ class ReviewPage(QWidget):
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(12)
         if detail is None:
-            empty = QLabel(tr("review.none"))
+            empty = QLabel(self.texts.tr("review.none"))
             empty.setWordWrap(True)
             layout.addWidget(empty)
             layout.addStretch(1)
@@ -311,13 +298,13 @@ class ReviewPage(QWidget):
         beside = QVBoxLayout()
         beside.setSpacing(2)
         facts: list[tuple[str, str]] = [
-            ("field.status", status_text(s.status)),
-            ("field.service", service_text(s.service)),
+            ("field.status", status_text(self.texts, s.status)),
+            ("field.service", service_text(self.texts, s.service)),
         ]
         if app is not None:
             facts.append(("field.applicant", app.applicant.name))
         for key, value in facts:
-            name = QLabel(tr(key))
+            name = QLabel(self.texts.tr(key))
             name.setProperty("role", "muted")
             shown = QLabel(value)
             shown.setWordWrap(True)
@@ -331,7 +318,7 @@ class ReviewPage(QWidget):
 
         self.id_label = QLabel(s.id_masked)
         if app is None:
-            purged = QLabel(tr("review.purged"))
+            purged = QLabel(self.texts.tr("review.purged"))
             purged.setWordWrap(True)
             layout.addWidget(purged)
         else:
@@ -340,46 +327,48 @@ class ReviewPage(QWidget):
             grid.setVerticalSpacing(6)
             grid.setColumnStretch(1, 1)
             permit = (
-                codes.label("permit_types", app.permit.type).text(language())
+                codes.label("permit_types", app.permit.type).text(self.texts.language())
                 if app.permit.type
                 else ""
             )
-            sex = codes.sex_label(app.applicant.sex).text(language())
-            materials = tr("list.sep").join(
-                codes.materials()[m].text(language())
+            sex = codes.sex_label(app.applicant.sex).text(self.texts.language())
+            materials = self.texts.tr("list.sep").join(
+                codes.materials()[m].text(self.texts.language())
                 for m in app.materials
                 if m in codes.materials()
             )
-            fields: list[tuple[str, QWidget | str]] = [
+            fields: list[tuple[str, QLabel | str]] = [
                 ("field.id_number", self.id_label),
                 ("field.sex_birth", f"{sex} / {app.applicant.birth_date}"),
                 ("field.phone", detail.phone_masked),
                 ("field.permit", permit),
                 ("field.expires", str(app.permit.expires or "")),
                 ("field.new_expiry", str(app.new_expiry or "")),
-                ("field.condition", condition_text(app.condition)),
+                ("field.condition", condition_text(self.texts, app.condition)),
                 ("field.photo_number", app.photo_number),
                 ("field.materials", materials),
             ]
             if detail.decision_reason:
                 fields.append(("field.decision", detail.decision_reason))
             row = 0
-            for key, value in fields:
-                name = QLabel(tr(key))
+            for key, shown_value in fields:
+                name = QLabel(self.texts.tr(key))
                 name.setProperty("role", "muted")
                 name.setWordWrap(True)
                 grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
-                shown = value if isinstance(value, QWidget) else QLabel(value)
+                shown = shown_value if isinstance(shown_value, QLabel) else QLabel(shown_value)
                 shown.setWordWrap(True)
                 grid.addWidget(shown, row, 1)
                 row += 1
                 if key == "field.id_number" and detail.id_number:
-                    self.reveal = button(tr("review.show_id"), slot=self._reveal_id)
+                    self.reveal = button(
+                        self.texts.tr("review.show_id"), self._reveal_id, kind="plain"
+                    )
                     grid.addWidget(self.reveal, row, 1)
                     row += 1
             layout.addLayout(grid)
             if detail.signature_png:
-                sig_name = QLabel(tr("field.signature"))
+                sig_name = QLabel(self.texts.tr("field.signature"))
                 sig_name.setProperty("role", "muted")
                 layout.addWidget(sig_name)
                 sig = QLabel()
@@ -392,54 +381,55 @@ class ReviewPage(QWidget):
         self.note.setProperty("role", "notice")
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
-        self.actions = QGridLayout()
-        self.actions.setSpacing(8)
+        self.action_grid = QGridLayout()
+        self.action_grid.setSpacing(8)
         pending = s.status in review.PENDING
-        self.approve_btn = WrapButton(tr("review.approve"), "primary", slot=self.approve)
+        self.approve_btn = WrapButton(
+            self.texts.tr("review.approve"), kind="primary", on_click=self.approve
+        )
         self.reject_btn = WrapButton(
-            tr("review.reject"), "danger", slot=lambda: self._panel("reject")
+            self.texts.tr("review.reject"), kind="danger", on_click=lambda: self._panel("reject")
         )
         self.materials_btn = WrapButton(
-            tr("review.materials"), slot=lambda: self._panel("request_materials")
+            self.texts.tr("review.materials"),
+            kind="plain",
+            on_click=lambda: self._panel("request_materials"),
         )
         for b in (self.approve_btn, self.reject_btn, self.materials_btn):
             b.setEnabled(pending)
-        self.receipt_btn = WrapButton(tr("review.print_receipt"), slot=self._print_receipt)
+        self.receipt_btn = WrapButton(
+            self.texts.tr("review.print_receipt"), kind="plain", on_click=self._print_receipt
+        )
         self.receipt_btn.setEnabled(s.status == "approved")
         for i, b in enumerate(
             (self.approve_btn, self.reject_btn, self.materials_btn, self.receipt_btn)
         ):
-            self.actions.addWidget(b, i // 2, i % 2)
-        layout.addLayout(self.actions)
+            self.action_grid.addWidget(b, i // 2, i % 2)
+        layout.addLayout(self.action_grid)
         layout.addStretch(1)
         self._put(card)
 
     def _put(self, card: QWidget) -> None:
         # setWidget would delete the old card at once, maybe inside one of its own signals
-        old = self.scroll.takeWidget()
+        old = self.scroll_area.takeWidget()
         if old is not None:
             old.hide()
             old.deleteLater()
-        self.scroll.setWidget(card)
+        self.scroll_area.setWidget(card)
 
     def _reveal_id(self) -> None:
         if self.current is None or not self.current.id_number:
             return
-        from kiosk.storage import audit
-
         with self.ctx.factory.begin() as session:
-            audit.append(
-                session,
-                self.account.actor,
-                "review.reveal_id",
-                subject=self.current.summary.application_number,
+            review.record_reveal(
+                session, self.account.actor, self.current.summary.application_number
             )
         self.id_label.setText(self.current.id_number)
         self.reveal.setEnabled(False)
 
     def _panel(self, kind: str) -> None:
         self._close_panel()
-        self.panel = DecisionPanel(kind, self.current)
+        self.panel = DecisionPanel(self.texts, kind, self.current)
         self.panel.confirmed.connect(self._decide)
         self.panel.cancelled.connect(self._close_panel)
         self.views.addWidget(self.panel)
@@ -450,6 +440,7 @@ class ReviewPage(QWidget):
         self.views.setCurrentWidget(self.browse)
         while self.views.count() > 1:
             old = self.views.widget(1)
+            assert old is not None  # count() > 1
             self.views.removeWidget(old)
             old.hide()
             old.deleteLater()  # not at once: this may run inside one of the panel's signals
@@ -472,19 +463,21 @@ class ReviewPage(QWidget):
                     reason_code=keys[0] if kind == "reject" and keys else None,
                     reason_text=text,
                     materials=keys if kind == "request_materials" else None,
+                    rules=self.ctx.rules,
+                    recipient=sealed_to(self.ctx.enrolled()),
                 )
         except decisions.DecisionError as exc:
             for label in (self.note, self.panel.message if self.panel else None):
                 if label is not None:
                     label.setProperty("role", "error")
-                    label.setText(pick(exc.message.zh, exc.message.en))
+                    label.setText(self.texts.pick(exc.message.zh, exc.message.en))
                     label.style().polish(label)
             return
         self._close_panel()
         if outcome.new_expiry:
-            note = tr("review.approved_until", date=outcome.new_expiry.isoformat())
+            note = self.texts.tr("review.approved_until", date=outcome.new_expiry.isoformat())
         else:
-            note = tr("review.done", status=status_text(outcome.status))
+            note = self.texts.tr("review.done", status=status_text(self.texts, outcome.status))
         self.decided.emit(outcome.application_number, outcome.status)
         number, keep = outcome.application_number, self.current
         self.refresh()
@@ -494,8 +487,6 @@ class ReviewPage(QWidget):
             self.note.setText(note)
 
     def _print_receipt(self) -> None:
-        from kiosk.ui.supervisor.counter_page import request_print
-
         if self.current is not None:
             self.note.setText(
                 request_print(self.ctx, self.account, self.current.summary, "receipt")

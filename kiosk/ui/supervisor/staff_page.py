@@ -15,15 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.supervisor.common import (
-    SupervisorContext,
-    button,
-    form_label,
-    local_time,
-    touch_table,
-)
-from kiosk.ui.supervisor.texts import pick, tr
-from kiosk.workflows import staff
+from kiosk.services import staff
+from kiosk.ui.kit import button, form_label, touch_table
+from kiosk.ui.supervisor.common import SupervisorContext, local_time
 
 COLUMNS = ("user", "name", "role", "state")
 
@@ -34,15 +28,16 @@ class StaffPage(QWidget):
     ):
         super().__init__(parent)
         self.ctx, self.account = ctx, account
+        self.texts = ctx.texts
         outer = QHBoxLayout(self)
         left = QVBoxLayout()
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([tr(f"staff.col.{c}") for c in COLUMNS])
+        self.table.setHorizontalHeaderLabels([self.texts.tr(f"staff.col.{c}") for c in COLUMNS])
         touch_table(self.table)
         left.addWidget(self.table, 1)
         row = QHBoxLayout()
-        row.addWidget(button(tr("staff.unlock"), slot=self.unlock))
-        row.addWidget(button(tr("staff.disable"), "danger", slot=self.disable))
+        row.addWidget(button(self.texts.tr("staff.unlock"), self.unlock, kind="plain"))
+        row.addWidget(button(self.texts.tr("staff.disable"), self.disable, kind="danger"))
         left.addLayout(row)
         outer.addLayout(left, 3)
 
@@ -50,7 +45,7 @@ class StaffPage(QWidget):
         card.setProperty("role", "card")
         form = QFormLayout(card)
         form.setContentsMargins(20, 12, 20, 12)
-        title = QLabel(tr("staff.add"))
+        title = QLabel(self.texts.tr("staff.add"))
         title.setProperty("role", "section")
         form.addRow(title)
         self.username, self.name, self.pin, self.pin2 = (
@@ -63,15 +58,15 @@ class StaffPage(QWidget):
             field.setEchoMode(QLineEdit.EchoMode.Password)
         self.role = QComboBox()
         for role in staff.ROLES:
-            self.role.addItem(tr(f"role.{role}"), role)
+            self.role.addItem(self.texts.tr(f"role.{role}"), role)
         form.setVerticalSpacing(10)
         form.setHorizontalSpacing(16)
-        form.addRow(form_label(tr("first.username")), self.username)
-        form.addRow(form_label(tr("first.name")), self.name)
-        form.addRow(form_label(tr("staff.role")), self.role)
-        form.addRow(form_label(tr("first.pin")), self.pin)
-        form.addRow(form_label(tr("first.pin2")), self.pin2)
-        form.addRow(button(tr("staff.add"), "primary", slot=self.add))
+        form.addRow(form_label(self.texts.tr("first.username")), self.username)
+        form.addRow(form_label(self.texts.tr("first.name")), self.name)
+        form.addRow(form_label(self.texts.tr("staff.role")), self.role)
+        form.addRow(form_label(self.texts.tr("first.pin")), self.pin)
+        form.addRow(form_label(self.texts.tr("first.pin2")), self.pin2)
+        form.addRow(button(self.texts.tr("staff.add"), self.add, kind="primary"))
         self.note = QLabel("")
         self.note.setWordWrap(True)
         self.note.setProperty("role", "notice")
@@ -86,13 +81,15 @@ class StaffPage(QWidget):
         self.table.setRowCount(len(self._users))
         for r, a in enumerate(self._users):
             state = (
-                tr("staff.locked", time=local_time(a.locked_until, "%H:%M"))
+                self.texts.tr("staff.locked", time=local_time(a.locked_until, "%H:%M"))
                 if a.locked_until
-                else tr("staff.active")
+                else self.texts.tr("staff.active")
             )
             if not a.active:
-                state = tr("staff.disabled")
-            for c, value in enumerate((a.username, a.display_name, tr(f"role.{a.role}"), state)):
+                state = self.texts.tr("staff.disabled")
+            for c, value in enumerate(
+                (a.username, a.display_name, self.texts.tr(f"role.{a.role}"), state)
+            ):
                 self.table.setItem(r, c, QTableWidgetItem(value))
 
     def _run(self, action: object, *args: object) -> bool:
@@ -100,14 +97,14 @@ class StaffPage(QWidget):
             with self.ctx.factory.begin() as session:
                 action(session, self.account.actor, *args)  # type: ignore[operator]
         except staff.StaffError as exc:
-            self.note.setText(pick(exc.message.zh, exc.message.en))
+            self.note.setText(self.texts.pick(exc.message.zh, exc.message.en))
             return False
         self.refresh()
         return True
 
     def add(self) -> None:
         if self.pin.text() != self.pin2.text():
-            self.note.setText(tr("first.mismatch"))
+            self.note.setText(self.texts.tr("first.mismatch"))
             return
         if self._run(
             staff.add_staff,
@@ -116,7 +113,7 @@ class StaffPage(QWidget):
             self.role.currentData(),
             self.pin.text(),
         ):
-            self.note.setText(tr("staff.added", user=self.username.text()))
+            self.note.setText(self.texts.tr("staff.added", user=self.username.text()))
             for field in (self.username, self.name, self.pin, self.pin2):
                 field.clear()
 

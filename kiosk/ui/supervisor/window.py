@@ -23,9 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import Config
+from kiosk.services import audit_trail, counter_tools, staff
+from kiosk.sync.enrolment import sealed_to
 from kiosk.ui.activity import INPUT
+from kiosk.ui.kit import button
 from kiosk.ui.supervisor.audit_page import AuditPage
-from kiosk.ui.supervisor.common import STYLE, SupervisorContext, button
+from kiosk.ui.supervisor.common import STYLE, SupervisorContext
 from kiosk.ui.supervisor.counter_page import CounterPage
 from kiosk.ui.supervisor.devices_page import DevicesPage
 from kiosk.ui.supervisor.pinpad import FirstRunAdmin, PinPad
@@ -33,8 +36,6 @@ from kiosk.ui.supervisor.review_page import ReviewPage
 from kiosk.ui.supervisor.settings_page import SettingsPage
 from kiosk.ui.supervisor.staff_page import StaffPage
 from kiosk.ui.supervisor.sync_page import SyncPage
-from kiosk.ui.supervisor.texts import language, set_language, tr
-from kiosk.workflows import audit_trail, counter_tools, staff
 
 ACTIVITY = INPUT  # the same inputs that keep an applicant's visit alive keep staff logged in
 PAGES: tuple[str, ...] = ("review", "counter", "devices", "sync", "settings", "audit", "staff")
@@ -50,6 +51,7 @@ class SupervisorArea(QWidget):
     def __init__(self, ctx: SupervisorContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.texts = ctx.texts
         self.account: staff.StaffAccount | None = None
         self.setObjectName("supervisor")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -71,7 +73,7 @@ class SupervisorArea(QWidget):
     def close_area(self) -> None:
         """Back to the applicant screens, in the language they were showing when staff came in."""
         if self._applicant_lang is not None:
-            set_language(self._applicant_lang)
+            self.texts.set_language(self._applicant_lang)
             self._applicant_lang = None
         self.closed.emit()
 
@@ -80,7 +82,7 @@ class SupervisorArea(QWidget):
     def start(self) -> None:
         """Show the PIN pad, or the first-run administrator form outside demo mode."""
         if self._applicant_lang is None:
-            self._applicant_lang = language()
+            self._applicant_lang = self.texts.language()
         with self.ctx.factory() as session:
             first_run = staff.needs_first_admin(session)
         if first_run and not self.ctx.demo:
@@ -98,6 +100,7 @@ class SupervisorArea(QWidget):
     def _set(self, widget: QWidget) -> None:
         while self.stack.count():
             old = self.stack.widget(0)
+            assert old is not None  # count() > 0
             self.stack.removeWidget(old)
             old.hide()
             old.deleteLater()
@@ -128,16 +131,15 @@ class SupervisorArea(QWidget):
             return
         with self.ctx.factory.begin() as session:
             staff.logout(session, self.account, reason)
-            audit_trail.push_head(
-                session, self.account.actor
-            )  # the hub learns how long the chain is
+            # the hub learns how long the chain is
+            audit_trail.push_head(session, sealed_to(self.ctx.enrolled()), self.account.actor)
         self.account = None
         self.idle.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
         self.page = None
-        self.notice = tr("idle.logged_out") if reason == "idle" else ""
+        self.notice = self.texts.tr("idle.logged_out") if reason == "idle" else ""
         self.loggedOut.emit(reason)
         if reason == "idle":
             self.close_area()
@@ -158,7 +160,7 @@ class SupervisorArea(QWidget):
         side = QVBoxLayout(sidebar)
         side.setContentsMargins(0, 16, 0, 16)
         side.setSpacing(4)
-        title = QLabel(tr("title"))
+        title = QLabel(self.texts.tr("title"))
         title.setWordWrap(True)
         title.setStyleSheet(
             "color: white; font-size: 24px; font-weight: 600; padding: 8px 20px 16px 24px;"
@@ -169,13 +171,15 @@ class SupervisorArea(QWidget):
         for key in PAGES:
             if key in ADMIN_ONLY and not self.account.is_admin:
                 continue
-            b = button(tr(f"nav.{key}"), "nav", slot=lambda _=False, k=key: self.show_page(k))
+            b = button(
+                self.texts.tr(f"nav.{key}"), lambda _=False, k=key: self.show_page(k), kind="nav"
+            )
             b.setCheckable(True)
             self.nav.addButton(b)
             self.nav_buttons[key] = b
             side.addWidget(b)
         side.addStretch(1)
-        leave = button(tr("leave"), "nav", slot=lambda: self.show_page("leave"))
+        leave = button(self.texts.tr("leave"), lambda: self.show_page("leave"), kind="nav")
         leave.setCheckable(True)
         self.nav.addButton(leave)
         self.nav_buttons["leave"] = leave
@@ -191,13 +195,19 @@ class SupervisorArea(QWidget):
         self.heading.setProperty("role", "title")
         head.addWidget(self.heading, 1)
         who = QLabel(
-            tr("logged_in_as", name=self.account.display_name, role=tr(f"role.{self.account.role}"))
+            self.texts.tr(
+                "logged_in_as",
+                name=self.account.display_name,
+                role=self.texts.tr(f"role.{self.account.role}"),
+            )
         )
         who.setProperty("role", "muted")
         head.addWidget(who)
-        head.addWidget(button(tr("lang.toggle"), slot=self.toggle_language))
-        head.addWidget(button(tr("back"), slot=self.close_area))
-        head.addWidget(button(tr("logout"), "primary", slot=lambda: self.logout("button")))
+        head.addWidget(button(self.texts.tr("lang.toggle"), self.toggle_language, kind="plain"))
+        head.addWidget(button(self.texts.tr("back"), self.close_area, kind="plain"))
+        head.addWidget(
+            button(self.texts.tr("logout"), lambda: self.logout("button"), kind="primary")
+        )
         right.addLayout(head)
         self.page_holder = QVBoxLayout()
         right.addLayout(self.page_holder, 1)
@@ -229,12 +239,14 @@ class SupervisorArea(QWidget):
         self.page.setObjectName(f"page_{key}")
         self.page_key = key
         self.page_holder.addWidget(self.page)
-        self.heading.setText(tr(f"nav.{key}") if key != "leave" else tr("leave"))
+        self.heading.setText(
+            self.texts.tr(f"nav.{key}") if key != "leave" else self.texts.tr("leave")
+        )
         self.nav_buttons[key].setChecked(True)  # type: ignore[attr-defined]
         return self.page
 
     def toggle_language(self) -> None:
-        set_language("en" if language() == "zh" else "zh")
+        self.texts.set_language("en" if self.texts.language() == "zh" else "zh")
         if self.account is not None:
             key = self.page_key or "review"
             self.page = None
@@ -256,20 +268,23 @@ class LeavePage(QWidget):
     def __init__(self, area: SupervisorArea):
         super().__init__()
         self.area = area
+        self.texts = area.texts
         layout = QVBoxLayout(self)
         layout.setSpacing(20)
         self.confirm_label = QLabel("")
         self.confirm_label.setProperty("role", "error")
         self.buttons = {}
         for kind in ("exit", "restart", "shutdown"):
-            b = button(tr(f"leave.{kind}"), "danger", slot=lambda _=False, k=kind: self.arm(k))
+            b = button(
+                self.texts.tr(f"leave.{kind}"), lambda _=False, k=kind: self.arm(k), kind="danger"
+            )
             b.setStyleSheet("min-height: 90px;")
             self.buttons[kind] = b
             layout.addWidget(b)
         layout.addWidget(self.confirm_label)
         row = QHBoxLayout()
-        self.cancel_btn = button(tr("cancel"), slot=self.disarm)
-        self.confirm_btn = button(tr("yes"), "primary", slot=self.confirm)
+        self.cancel_btn = button(self.texts.tr("cancel"), self.disarm, kind="plain")
+        self.confirm_btn = button(self.texts.tr("yes"), self.confirm, kind="primary")
         row.addWidget(self.cancel_btn)
         row.addWidget(self.confirm_btn)
         layout.addLayout(row)
@@ -279,7 +294,9 @@ class LeavePage(QWidget):
 
     def arm(self, kind: str) -> None:
         self.armed = kind
-        self.confirm_label.setText(tr("leave.confirm", what=tr(f"leave.{kind}")))
+        self.confirm_label.setText(
+            self.texts.tr("leave.confirm", what=self.texts.tr(f"leave.{kind}"))
+        )
         self.confirm_btn.setVisible(True)
         self.cancel_btn.setVisible(True)
 

@@ -1,0 +1,37 @@
+"""The first-run wizard takes the office's backup key (its .pub file from the key drive) and the
+daily backup folder; a file that is not a backup key keeps the page, in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from kiosk.config import Config
+from kiosk.services import backup
+from kiosk.ui.setup_wizard import SetupWizard, apply
+
+
+def test_wizard_sets_the_backup_key_and_folder(qtbot: QtBot, tmp_path: Path) -> None:
+    keydrive = tmp_path / "keydrive"
+    key = backup.set_backup_key(keydrive / "office-backup.key", tmp_path / "elsewhere.toml")
+    wizard = SetupWizard(Config.load(), ask_admin=False)
+    qtbot.addWidget(wizard)
+    page = wizard.hub_page
+
+    page.backup_key.setText(str(keydrive / "office-backup.key"))  # the private half: refused
+    assert page.validatePage() is False
+    assert "备份公钥无效" in page.error.text() and "not a backup key" in page.error.text()
+
+    page.backup_key.setText(key["public_file"])
+    page.backup_folder.setText(str(tmp_path / "usb"))
+    assert page.validatePage() is True
+    apply(wizard.answers(), wizard.config, create_admin=False)
+    config = Config.load()
+    assert config["backup.folder"] == str(tmp_path / "usb")
+    public = Path(key["public_file"]).read_text().strip()
+    assert config["backup.public_key"] == public
+
+    (tmp_path / "usb").mkdir()
+    made = backup.create_backup(tmp_path / "usb", config)  # the kiosk can now back itself up
+    assert made.key_file is None and made.path.exists()
