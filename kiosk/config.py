@@ -183,6 +183,20 @@ SCHEMA: tuple[Setting, ...] = (
         "timeouts.idle_countdown", int, 20, "Seconds of that countdown before the wipe", _positive
     ),
     Setting(
+        "timeouts.done_seconds",
+        int,
+        20,
+        "Seconds the done screen stays before it returns to the welcome screen by itself",
+        _positive,
+    ),
+    Setting(
+        "timeouts.elder_idle_seconds",
+        int,
+        180,
+        "Quiet seconds before 'are you still there?' in elder mode (a card of someone 60+)",
+        _positive,
+    ),
+    Setting(
         "timeouts.supervisor_idle", int, 180, "Quiet seconds before staff are logged out", _positive
     ),
     Setting("hub.url", str, "", "Back-office hub URL (empty: not enrolled)"),

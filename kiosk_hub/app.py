@@ -62,7 +62,9 @@ class Caller:
     secret: bytes
     version: str | None
 
-    def claim(self) -> store.Claim:
+    def claim(self, hub: store.Hub) -> store.Claim:
+        if not hub.seen_due(self.kiosk_id, self.version):
+            return store.Claim(self.kiosk_id, self.nonce, None)
         seen: dict[str, Any] = {"last_seen": utcnow(), "last_skew_seconds": round(self.skew, 3)}
         if self.version is not None:  # the release the kiosk runs, for the fleet view
             seen["version"] = self.version
@@ -117,7 +119,7 @@ async def read_body(request: Request, limit: int) -> bytes:
 async def in_claim(hub: store.Hub, caller: Caller, work: Any = None) -> Any:
     """``work(session)`` in the transaction that records the request's nonce."""
     try:
-        return await run_in_threadpool(store.in_claim, hub, caller.claim(), work)
+        return await run_in_threadpool(store.in_claim, hub, caller.claim(hub), work)
     except store.Refusal as exc:
         raise Refused(exc.status, exc.error, exc.reason) from None
 
@@ -217,7 +219,7 @@ def create_app(hub: store.Hub, *, allow_plain_http: bool = False) -> FastAPI:
                     content_hash,
                     body,
                     via="network",
-                    claim=caller.claim(),
+                    claim=caller.claim(hub),
                 )
             )
         except store.Refusal as exc:
@@ -247,6 +249,18 @@ def create_app(hub: store.Hub, *, allow_plain_http: bool = False) -> FastAPI:
             },
         )
 
+    # the counter console's signed kiosk calls and its pages (kiosk_hub/console, docs/console.md)
+    from kiosk_hub.console import kiosk_api, web
+
+    kiosk_api.add_routes(
+        app,
+        signed,
+        in_claim,
+        signed_answer,
+        lambda reason: Refused(422, "bad_request", reason, permanent=True),
+        hub,
+    )
+    web.mount(app, hub)
     return app
 
 
@@ -303,6 +317,10 @@ ENV_PLAIN_HTTP = "KIOSK_HUB_SERVE_ALLOW_PLAIN_HTTP"
 
 def app_from_environment() -> FastAPI:
     """The app factory uvicorn calls in each worker process."""
+    import logging
+
+    # a spawned worker does not inherit the parent's logging set-up: refusals go to stderr too
+    logging.basicConfig(level=logging.WARNING, format="kiosk-hub %(levelname)s %(message)s")
     hub = store.open_hub(os.environ.get(ENV_DB) or None)
     hub.accept_demo = os.environ.get(ENV_ACCEPT_DEMO) == "1"
     return create_app(hub, allow_plain_http=os.environ.get(ENV_PLAIN_HTTP) == "1")

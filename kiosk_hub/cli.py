@@ -107,6 +107,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("folder", type=Path)
     command("fleet", "every kiosk: the release it runs, when it was last seen, what it sent")
+    p = command("staff", "hub staff accounts for the counter console (password from stdin)")
+    staff = p.add_subparsers(dest="staff_command", required=True, parser_class=_Parser)
+    p = staff.add_parser("add", help="add a console account; its password is read from stdin")
+    p.add_argument(
+        "--db", help="SQLAlchemy URL or SQLite path (default: KIOSK_HUB_HOME/hub.sqlite3)"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--user", required=True)
+    p.add_argument("--role", required=True, choices=("counter", "supervisor", "admin"))
+    p.add_argument("--point", required=True, help="acceptance point code, e.g. FT01")
     p = command("backup", "copy the database and the hub's keys into a new folder under --to")
     p.add_argument("--to", type=Path, required=True)
     p = command("restore", "restore a backup folder into an empty database and hub home")
@@ -175,6 +185,7 @@ def _main(args: argparse.Namespace) -> int:
         "export": _export,
         "import": _import,
         "fleet": _fleet,
+        "staff": _staff,
     }[args.command]
     return handler(hub, args)
 
@@ -326,4 +337,21 @@ def _fleet(hub: Any, args: argparse.Namespace) -> int:
         for k in kiosks
     ]
     _emit({"kiosks": kiosks}, args.json, "\n".join(lines) or "no kiosks enrolled")
+    return EXIT_OK
+
+
+def _staff(hub: Any, args: argparse.Namespace) -> int:
+    from kiosk_hub.console import auth
+
+    password = sys.stdin.readline().rstrip("\r\n")  # never an argument: it would show in ps
+    try:
+        account = auth.add_staff(hub.factory, args.user, args.role, args.point, password)
+    except auth.StaffError as exc:
+        print(f"kiosk-hub: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    _emit(
+        {"user": account.username, "role": account.role, "point": account.point},
+        args.json,
+        f"staff {account.username} ({account.role}, point {account.point}) added",
+    )
     return EXIT_OK

@@ -1,7 +1,8 @@
 """Decrypt held applications for the back office: one JSON object a line.
 
 ``{"uuid", "kiosk_id", "demo", "application": {... as kiosk documents sample-application ...},
-"photo_sha256", "photo_bytes"}``; the photo and signature go back inside the application as
+"photo_sha256", "photo_bytes", "status", "progress_token"}``; ``status`` is the hub's (the
+console's decision, else ``submitted``), ``progress_token`` the slip's ``/p/<token>`` (or null); the photo and signature go back inside the application as
 base64, exactly as the kiosk's ``Application.as_json()`` has them. ``demo`` is true for made-up
 content a hub run with ``--accept-demo`` held.
 
@@ -22,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kiosk_hub.models import Item
+from kiosk_hub.models import Case, Item
 from kiosk_hub.store import Hub
 from kiosk_protocol import sealing
 from kiosk_protocol.files import sync_folder
@@ -33,7 +34,7 @@ def open_item(hub: Hub, item: Item) -> sealing.Contents:
     return sealing.open_contents(item.sealed, hub.private_pem)
 
 
-def application_line(hub: Hub, item: Item) -> dict[str, Any]:
+def application_line(hub: Hub, item: Item, case: Case | None = None) -> dict[str, Any]:
     contents = open_item(hub, item)
     application = contents.data
     photo = contents.attachments.get("photo")
@@ -49,6 +50,8 @@ def application_line(hub: Hub, item: Item) -> dict[str, Any]:
         "application": application,
         "photo_sha256": sealing.sha256(photo) if photo else None,
         "photo_bytes": len(photo) if photo else 0,
+        "status": case.status if case is not None else "submitted",
+        "progress_token": case.progress_token if case is not None else None,
     }
 
 
@@ -75,7 +78,7 @@ def export_applications(hub: Hub, out: Path) -> ExportResult:
             ).scalars()
             for item in rows:
                 try:
-                    line = application_line(hub, item)
+                    line = application_line(hub, item, session.get(Case, item.uuid))
                 except (sealing.SealError, KeyError, TypeError, ValueError) as exc:
                     result.skipped.append({"uuid": item.uuid, "reason": str(exc)[:300]})
                     continue

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Integer,
     LargeBinary,
@@ -99,3 +100,125 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# -- the counter console (kiosk_hub/console): staff, help calls, applications, the hall queue --
+
+
+class StaffAccount(Base):
+    """A hub staff account (``kiosk-hub staff add``): scrypt hash, failed tries, lockout."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # counter | supervisor | admin
+    point: Mapped[str] = mapped_column(String(8))  # the acceptance point they work at
+    password_hash: Mapped[str] = mapped_column(String(255))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ConsoleSession(Base):
+    """A signed-in browser; the cookie holds a random token, the table only its hash."""
+
+    __tablename__ = "console_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(Integer, index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HubHelpCall(Base):
+    """An applicant's help call as the kiosk sent it (kiosk, point, screen, time: nothing else)."""
+
+    __tablename__ = "help_calls"
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(8), index=True)
+    point: Mapped[str] = mapped_column(String(8), index=True)
+    screen: Mapped[str] = mapped_column(String(64))
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open|acknowledged|cancelled
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Case(Base):
+    """What the console lists of one held application (no personal data: that stays sealed in
+    ``items`` and is opened for the detail page only) and the decision taken on it."""
+
+    __tablename__ = "cases"
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(8), index=True)
+    point: Mapped[str] = mapped_column(String(8), index=True)
+    application_number: Mapped[str] = mapped_column(String(40))
+    queue_number: Mapped[str] = mapped_column(String(32))
+    queue_day: Mapped[dt.date] = mapped_column(Date, index=True)
+    service: Mapped[str] = mapped_column(String(16))
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(24))
+    progress_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    decision: Mapped[str | None] = mapped_column(String(24))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_via: Mapped[str | None] = mapped_column(String(8))  # console | kiosk
+    conflict: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class QueueCall(Base):
+    """叫号: one call of a queue number to a counter window (the hall display shows the last)."""
+
+    __tablename__ = "queue_calls"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    point: Mapped[str] = mapped_column(String(8), index=True)
+    window: Mapped[int] = mapped_column(Integer)
+    queue_number: Mapped[str] = mapped_column(String(32))
+    case_uuid: Mapped[str] = mapped_column(String(36))
+    called_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    called_by: Mapped[str] = mapped_column(String(64))
+
+
+class ConsoleAudit(Base):
+    """Who did what in the console (ids and numbers only, never a name or ID number)."""
+
+    __tablename__ = "console_audit"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class KioskReport(Base):
+    """What a kiosk last said about itself (outbox depth, devices, audit head) on its inbox call."""
+
+    __tablename__ = "kiosk_reports"
+
+    kiosk_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    reported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    audit_head_received: Mapped[str | None] = mapped_column(String(64))  # from sealed items
+
+
+class RateWindow(Base):
+    """Look-ups per client address per minute (the progress page), shared by all workers."""
+
+    __tablename__ = "rate_windows"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    minute: Mapped[int] = mapped_column(BigInteger)
+    hits: Mapped[int] = mapped_column(Integer)

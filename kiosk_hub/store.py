@@ -17,12 +17,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, insert, select, update
+from sqlalchemy import (
+    Engine,
+    String,
+    create_engine,
+    delete,
+    event,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,6 +44,7 @@ from kiosk_protocol.files import data_folder
 
 HOME_ENV = "KIOSK_HUB_HOME"
 APP_NAME = "sz-residence-kiosk-hub"
+SEEN_EVERY = 30.0  # seconds between writes of a kiosk's last_seen (the fleet view's precision)
 MAX_ITEM_BYTES = 16 * 1024 * 1024  # a form, a ~30 KB photo and a signature: far below this
 _UUID = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,35}")
 _log = logging.getLogger("kiosk_hub")
@@ -64,7 +76,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str | None) -> Engine:
-    engine = create_engine(normalise_url(url), pool_pre_ping=True)
+    # no pre-ping (a round trip per request): a connection that died with a PostgreSQL restart
+    # fails one request (500, the kiosk retries it) and the pool drops it
+    engine = create_engine(normalise_url(url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -80,6 +94,17 @@ class Hub:
     # kiosk id -> signing secret, read once per process; a changed secret (re-enrolment) is
     # read again when a signature fails; revocation is checked in every request's transaction
     secrets: dict[str, bytes] = field(default_factory=dict)
+    # kiosk id -> (monotonic time, version) this process last wrote its last_seen: written at most
+    # every SEEN_EVERY seconds, so an idle kiosk's hello is one INSERT
+    seen_written: dict[str, tuple[float, str | None]] = field(default_factory=dict)
+
+    def seen_due(self, kiosk_id: str, version: str | None) -> bool:
+        now = time.monotonic()
+        last = self.seen_written.get(kiosk_id)
+        if last is not None and now - last[0] < SEEN_EVERY and last[1] == version:
+            return False
+        self.seen_written[kiosk_id] = (now, version)
+        return True
 
     @property
     def key_id(self) -> str:
@@ -243,25 +268,37 @@ class Claim:
 
     kiosk_id: str
     nonce: str
-    seen: dict[str, Any]  # last_seen, last_skew_seconds, version
+    seen: dict[str, Any] | None  # last_seen, last_skew_seconds, version; None: not due yet
 
     def record(self, session: Session) -> None:
-        """First in the request's transaction: the nonce's INSERT decides, so of twenty
-        concurrent copies of one request exactly one gets through; a revoked kiosk stops here."""
+        """First in the request's transaction: one INSERT takes the nonce, and only for an
+        enrolled kiosk that is not revoked. The unique nonce decides, so of twenty concurrent
+        copies of one request exactly one gets through."""
+        active = select(Kiosk.kiosk_id).where(
+            Kiosk.kiosk_id == self.kiosk_id,
+            Kiosk.secret.is_not(None),
+            Kiosk.revoked_at.is_(None),
+        )
+        pair = select(literal(self.kiosk_id, String), literal(self.nonce, String))
         try:
-            session.execute(insert(Nonce).values(kiosk_id=self.kiosk_id, nonce=self.nonce))
+            taken = session.execute(
+                insert(Nonce)
+                .from_select(["kiosk_id", "nonce"], pair.where(active.exists()))
+                .returning(Nonce.id)  # rowcount of INSERT ... SELECT is not reliable (psycopg)
+            ).first()
         except IntegrityError:
             raise Refusal(401, "replayed", "this request was already received") from None
-        revoked = session.execute(
-            update(Kiosk)
-            .where(Kiosk.kiosk_id == self.kiosk_id)
-            .values(**self.seen)
-            .returning(Kiosk.revoked_at)
-        ).first()
-        if revoked is None:
+        if taken is None:
+            revoked = session.execute(
+                select(Kiosk.revoked_at).where(Kiosk.kiosk_id == self.kiosk_id)
+            ).first()
+            if revoked is not None and revoked[0] is not None:
+                raise Refusal(403, "revoked", "this kiosk has been revoked")
             raise Refusal(401, "unknown_kiosk", "this kiosk is not enrolled here")
-        if revoked[0] is not None:
-            raise Refusal(403, "revoked", "this kiosk has been revoked")
+        if self.seen is not None:
+            session.execute(
+                update(Kiosk).where(Kiosk.kiosk_id == self.kiosk_id).values(**self.seen)
+            )
 
 
 def in_claim(hub: Hub, claim: Claim, work: Callable[[Session], Any] | None = None) -> Any:
@@ -339,6 +376,10 @@ def ingest(
 
     def add(session: Session) -> None:
         session.execute(insert(Item).values(**row))  # the primary key decides who holds the uuid
+        # the console's cases and help calls, in the same transaction (kiosk_hub/console)
+        from kiosk_hub.console import records
+
+        records.on_ingest(session, checked.kind, kiosk_id, checked.contents.data)
 
     try:
         if claim is not None:

@@ -35,6 +35,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", type=Path, required=True, help="key file on the office's own drive")
     add_json(p)
     p.set_defaults(handler=_new_key)
+    p = key_sub.add_parser("set", help="back up to the office's key: its .pub file, or its text")
+    p.add_argument("public", help="office-backup.pub (written beside the key file) or its text")
+    add_json(p)
+    p.set_defaults(handler=_set_key)
 
 
 def _config_and_demo(args: argparse.Namespace) -> tuple[Any, bool]:
@@ -98,6 +102,17 @@ def _daily(args: argparse.Namespace) -> int:
     except (backup.BackupError, backup.BackupKeyError, OSError) as exc:
         return _refused(args, exc)
     emit({"ok": True, **result}, args.json, f"{result['path']} (removed {len(result['removed'])})")
+    return 0
+
+
+def _set_key(args: argparse.Namespace) -> int:
+    from kiosk.services import backup
+
+    try:
+        result = backup.use_public_key(args.public)
+    except (backup.BackupKeyError, OSError) as exc:
+        return _refused(args, exc)
+    emit({"ok": True, **result}, args.json, f"backups now go to key {result['key_id']}")
     return 0
 
 

@@ -61,10 +61,13 @@ def _handwriting(args: argparse.Namespace) -> int:
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"笔画文件不是 JSON / {args.strokes} is not JSON: {exc}") from None
     characters = data if isinstance(data, list) else [data]
-    try:
-        parsed = [handwriting.parse_character(c) for c in characters]
-    except handwriting.BadCharacter as exc:
-        raise UsageError(f"笔画格式不对 / {args.strokes}: {exc}") from None
+    parsed = []
+    for n, character in enumerate(characters):
+        try:
+            parsed.append(handwriting.parse_character(character))
+        except handwriting.BadCharacter as exc:
+            which = f" (character {n})" if isinstance(data, list) else ""
+            raise UsageError(f"笔画格式不对 / {args.strokes}{which}: {exc}") from None
     try:
         answers = [handwriting.candidates(strokes, args.limit) for strokes in parsed]
     except handwriting.ZinniaMissing as exc:

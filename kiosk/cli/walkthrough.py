@@ -12,9 +12,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli._output import emit
+from kiosk.cli._output import UsageError, emit
 
-SERVICES = ("renewal", "replacement", "exchange", "change", "correction")
+SERVICES = (
+    "application",
+    "renewal",
+    "replacement",
+    "exchange",
+    "change",
+    "correction",
+    "registration",
+    "progress",
+)
 
 
 def register(subparsers: Any) -> None:
@@ -30,14 +39,27 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--extras", action="store_true", help="also show endings, failure screens and overlays"
     )
+    p.add_argument(
+        "--card",
+        metavar="SAMPLE",
+        help="the simulator's sample card to lay on the reader (resources/samples/cards/"
+        "SAMPLE.json; 'elder' is a holder over 60: elder mode turns on by itself)",
+    )
     p.set_defaults(handler=_walkthrough)
 
 
 def _walkthrough(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.card is not None:
+        from kiosk.devices.idcard import samples
+
+        if args.card not in samples.sample_names():
+            raise UsageError(
+                f"--card: no sample card {args.card!r} (one of: {', '.join(samples.sample_names())})"
+            )
     from kiosk.ui.walkthrough import run
 
-    result = run(args.service, args.out, args.lang, args.large_text, args.extras)
+    result = run(args.service, args.out, args.lang, args.large_text, args.extras, args.card)
     totals = result["totals"]
     emit(
         result,

@@ -38,6 +38,10 @@ WORDS = {
         "审核通过即办理完成，无需领取新证。",
         "Approved: the renewal is done. There is no new card to collect.",
     ),
+    "registration_done": (
+        "审核通过，居住登记已完成。",
+        "Approved: your residence registration is done.",
+    ),
     "collect_ask": ("领证日期请咨询窗口", "Ask at the counter when to collect"),
     "bring": (
         "领证时请携带本回执和居民身份证原件。",
@@ -117,8 +121,11 @@ def build(app: Application, review: Review, lang: str = "zh") -> Ticket:
         t.add(Text(_w("renewal_done", lang), bold=True))
         if app.new_expiry:
             t.add(Field(_w("new_expiry", lang), values.date(app.new_expiry, lang), bold=True))
+    elif review.result == "approved" and app.service == "registration":  # no permit to collect
+        t.add(Text(_w("registration_done", lang), bold=True))
     elif review.result == "approved":
-        point = review.collection_point or app.acceptance_point
+        # a first application: the 受理点 the applicant chose for collecting
+        point = review.collection_point or app.collection_point or app.acceptance_point
         collect = review.collection_date or collection_date(app.service, review.reviewed_at.date())
         when = values.date(collect, lang) if collect else _w("collect_ask", lang)
         t.add(

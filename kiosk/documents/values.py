@@ -55,6 +55,9 @@ def community_name(addr: Address, lang: str = "zh") -> str:
 
 def address(addr: Address, lang: str = "zh") -> str:
     if not (addr.district or addr.street or addr.detail):
+        # a renewal's "地址未变": what the applicant said, not an address the kiosk made up
+        if addr.unchanged:
+            return "Same as registered (unchanged)" if lang == "en" else "与原登记相同（未变）"
         return ""
     community = community_name(addr, lang)
     if lang == "en":
@@ -154,8 +157,10 @@ def materials_for_service(
         if key in ("change_proof", "correction_proof"):
             if changed_items is None:  # not chosen yet: the heading, then the proof of every item
                 keys.append(key)
-            items = changed_items if changed_items is not None else list(book.proofs)
-            keys += [p for item in items for p in book.proof_for(item) if p not in keys]
+            items = changed_items if changed_items is not None else book.proof_items(service)
+            for proof in (p for item in items for p in book.proof_for(item, service)):
+                if proof not in keys:  # two items may need the same document
+                    keys.append(proof)
             continue
         keys.append(key)
     return keys

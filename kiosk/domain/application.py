@@ -46,9 +46,12 @@ class Address:
     street: str = ""
     community: str = ""  # 社区, as districts.toml names it ("" where the journey does not ask)
     detail: str = ""  # road, building, room
+    # a renewal's "地址未变": the applicant said it is the address already registered (the
+    # kiosk does not know that address, so nothing else is filled in)
+    unchanged: bool = False
 
     def is_complete(self) -> bool:
-        return bool(self.district and self.street and self.detail.strip())
+        return self.unchanged or bool(self.district and self.street and self.detail.strip())
 
 
 @dataclass

@@ -81,7 +81,8 @@ class RuleBook:
     free_exchange_until: dt.date
     materials: dict[str, tuple[str, ...]]
     # the office's own (see OfficeRule); defaults keep a short rules file of an office loadable
-    proofs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    proofs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per changed item
+    correction_proofs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per corrected
     collection_working_days: dict[str, int] = field(default_factory=dict)
     card_fees: dict[str, int | str] = field(default_factory=dict)
     first_application_card_fee: int = 0
@@ -137,6 +138,11 @@ class RuleBook:
             proofs={
                 k: tuple(v)
                 for k, v in raw.get("materials", {}).get("proof", {}).items()
+                if isinstance(v, list)
+            },
+            correction_proofs={
+                k: tuple(v)
+                for k, v in raw.get("materials", {}).get("correction_proof", {}).items()
                 if isinstance(v, list)
             },
             collection_working_days={
@@ -342,9 +348,16 @@ class RuleBook:
     def materials_for(self, service: str) -> tuple[str, ...]:
         return self.materials[service]
 
-    def proof_for(self, item: str) -> tuple[str, ...]:
-        """What proves a changed or corrected item (codes.toml material keys); () for none."""
-        return self.proofs.get(item, ("proof_other",))
+    def proof_items(self, service: str = "change") -> tuple[str, ...]:
+        """The items with a proof listed for ``change`` or ``correction``."""
+        table = self.correction_proofs if service == "correction" else self.proofs
+        return tuple(table or self.proofs)
+
+    def proof_for(self, item: str, service: str = "change") -> tuple[str, ...]:
+        """What proves a changed (or, for ``correction``, corrected) item: codes.toml material
+        keys; () for none. An office file without a correction table uses the change one."""
+        table = (self.correction_proofs if service == "correction" else None) or self.proofs
+        return table.get(item, ("proof_other",))
 
     def collection_days(self, service: str) -> int | None:
         """Working days from approval to collection of the new permit; None: no new permit to

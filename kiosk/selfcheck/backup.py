@@ -23,7 +23,7 @@ def check_backup(ctx: Context, now: dt.datetime | None = None) -> CheckResult:
         return CheckResult(
             "backup",
             False,
-            "未设置备份密钥 / no backup key: `kiosk backup key new --out /media/usb/office-backup.key`",
+            "未设置备份密钥 / no backup key: `kiosk backup key set office-backup.pub` (docs/operations.md)",
             needed=False,
         )
     if not ctx.config["backup.folder"]:

@@ -14,6 +14,7 @@ already received from doubling.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import json
@@ -22,16 +23,16 @@ import secrets
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kiosk import __version__, logs, paths
 from kiosk.config import Config
+from kiosk.domain import clock
 from kiosk.services import backup_crypto
 from kiosk.services.backup_crypto import BackupKeyError, DamagedBackupError
-from kiosk.storage import db
+from kiosk.storage import audit, db
 from kiosk.sync import enrolment
 
 _log = logs.get("backup")
@@ -40,6 +41,7 @@ DB_MEMBER = "kiosk.sqlite3"
 # data-folder files a kiosk needs back, besides its database (paths relative to KIOSK_HOME)
 FILES = ("config.toml", "rules.toml", "sync/enrolment.json")
 STATUS_FILE = ("backup", "status.json")
+NUMBER_GAP = 500  # more than a kiosk numbers in a day: today's numbers after a restore skip these
 
 __all__ = [
     "BackupError",
@@ -105,8 +107,8 @@ def backup_key(config: Config, demo: bool) -> tuple[bytes, str | None]:
         return backup_crypto.public_from_text(text), str(config["backup.key_file"]) or None
     if not demo:
         raise BackupError(
-            "no backup key: the administrator sets one with `kiosk backup key new --out "
-            "/media/usb/office-backup.key` (or in the setup wizard)"
+            "no backup key: give this kiosk the office's key with `kiosk backup key set "
+            "office-backup.pub` (made by `kiosk backup key new`), or in the setup wizard"
         )
     key_file = paths.sub("backup") / "demo-backup.key"
     if not key_file.exists():
@@ -147,20 +149,21 @@ def create_backup(
             **counts,
             "files": [f for f in FILES if (paths.home() / f).is_file()],
         }
-        payload = tmp / "payload.tar"
-        with tarfile.open(payload, "w", format=tarfile.PAX_FORMAT) as tar:
-            data = json.dumps(manifest, indent=1).encode("utf-8")
-            info = tarfile.TarInfo("manifest.json")
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-            tar.add(tmp / DB_MEMBER, DB_MEMBER)
-            for rel in manifest["files"]:
-                tar.add(paths.home() / rel, rel)
         final = to / name
         part = to / f".{name}.part"
         header = {"kiosk_id": kiosk_id, "created_at": now.isoformat(), "version": __version__}
         with part.open("wb") as out:
-            written = backup_crypto.encrypt_to(out, _chunks(payload), public_raw, header)
+            # the tar streams through the cipher: the snapshot's key is never on disk in clear
+            writer = backup_crypto.EncryptingWriter(out, public_raw, header)
+            with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:  # type: ignore[call-overload]
+                data = json.dumps(manifest, indent=1).encode("utf-8")
+                info = tarfile.TarInfo("manifest.json")
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+                tar.add(tmp / DB_MEMBER, DB_MEMBER)
+                for rel in manifest["files"]:
+                    tar.add(paths.home() / rel, rel)
+            written = writer.finish()
             out.flush()
             os.fsync(out.fileno())
     part.replace(final)
@@ -197,12 +200,6 @@ def _snapshot(target: Path, key_hex: str) -> dict[str, Any]:
             copy.close()
     finally:
         source.close()
-
-
-def _chunks(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as fh:
-        while chunk := fh.read(backup_crypto.CHUNK):
-            yield chunk
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -255,22 +252,15 @@ def restore_backup(
     private = backup_crypto.load_private(key_file)
     home = paths.home()
     with tempfile.TemporaryDirectory(dir=home, prefix=".restore-") as tmp_name:
-        tmp = Path(tmp_name)
-        payload = tmp / "payload.tar"
-        with payload.open("wb") as out:
-            backup_crypto.decrypt_to(path, private, out)  # raises unless authentic
-        with tarfile.open(payload) as tar:
-            tar.extractall(tmp / "files", filter="data")
-        manifest = json.loads((tmp / "files" / "manifest.json").read_text(encoding="utf-8"))
-        _restore_database(tmp / "files" / DB_MEMBER, manifest["snapshot_key"])
+        files = Path(tmp_name)
+        manifest = _unpack(backup_crypto.DecryptingReader(path, private), files)
+        _restore_database(files / DB_MEMBER, manifest["snapshot_key"])
         for rel in manifest["files"]:
             target = home / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(tmp / "files" / rel, target)
+            shutil.copyfile(files / rel, target)
             os.chmod(target, 0o600)
     factory = db.open_database()  # migrates a backup made by an older release
-    from kiosk.storage import audit
-
     with factory.begin() as session:
         audit.append(
             session,
@@ -295,6 +285,38 @@ def restore_backup(
     }
 
 
+def _unpack(reader: backup_crypto.DecryptingReader, folder: Path) -> dict[str, Any]:
+    """Unpack the payload into ``folder``, the manifest (it holds the snapshot's key) into memory
+    only; raises unless the whole file proved authentic."""
+    manifest: dict[str, Any] | None = None
+    try:
+        with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
+            for member in tar:
+                if member.name == "manifest.json":
+                    extracted = tar.extractfile(member)
+                    manifest = json.loads(extracted.read()) if extracted else None
+                else:
+                    _extract(tar, member, folder)
+    except tarfile.TarError as exc:
+        reader.close()
+        raise DamagedBackupError(f"{reader.path}: altered or damaged ({exc})") from None
+    reader.finish()  # the tag: until here nothing unpacked may be used
+    if manifest is None:
+        raise DamagedBackupError(f"{reader.path}: not a kiosk backup (no manifest)")
+    return manifest
+
+
+def _extract(tar: tarfile.TarFile, member: tarfile.TarInfo, folder: Path) -> None:
+    """Only plain files and folders, only inside ``folder`` (a backup holds nothing else)."""
+    parts = Path(member.name).parts
+    if not (member.isfile() or member.isdir()) or member.name.startswith("/") or ".." in parts:
+        raise DamagedBackupError(f"unexpected entry {member.name!r} in the backup")
+    if hasattr(tarfile, "data_filter"):  # Python with PEP 706 (3.11.4+, Debian's backport)
+        tar.extract(member, folder, filter="data")
+    else:  # pragma: no cover - older 3.11 builds
+        tar.extract(member, folder)
+
+
 def _this_kiosk_id(config: Config) -> str | None:
     """The kiosk this machine was set up as, if anyone said (config file or environment)."""
     if paths.config_file().exists() or "KIOSK_KIOSK_ID" in os.environ:
@@ -312,6 +334,14 @@ def _restore_database(snapshot: Path, snapshot_key: str) -> None:
         target.execute(
             "UPDATE outbox SET state = 'pending', lease_owner = NULL, lease_until = NULL, "
             "next_attempt_at = NULL WHERE state = 'sending'"
+        )
+        # numbers the dead kiosk gave out today after the backup are not in it: today's
+        # sequence jumps ahead so that no application or queue number is given out twice
+        today = clock.today().isoformat()
+        target.execute(
+            "INSERT INTO counters (name, day, value) VALUES ('application', ?, ?) "
+            "ON CONFLICT (name, day) DO UPDATE SET value = value + ?",
+            (today, NUMBER_GAP, NUMBER_GAP),
         )
         target.commit()
     finally:
@@ -381,21 +411,32 @@ def _prune(folder: Path, kiosk_id: str, keep: int) -> list[str]:
     return removed
 
 
+def _save_settings(changes: dict[str, Any], config_path: Path | None = None) -> None:
+    """Write ``changes`` into config.toml, keeping what the file already says."""
+    from kiosk.config import SCHEMA, save
+
+    current = Config.load(path=config_path, environ={})
+    defaults = {s.key: s.default for s in SCHEMA}
+    values = {k: v for k, v in current.as_dict().items() if v != defaults[k]}
+    save({**values, **changes}, config_path)
+
+
+def use_public_key(text: str, config_path: Path | None = None) -> dict[str, Any]:
+    """Back up to the office's key from now on: its ``.pub`` file or its base64 text."""
+    raw = public_key_from(text)
+    _save_settings({"backup.public_key": base64.b64encode(raw).decode("ascii")}, config_path)
+    return {"key_id": backup_crypto.key_id(raw)}
+
+
 def set_backup_key(out: Path, config_path: Path | None = None) -> dict[str, Any]:
     """Make the office's backup key: the private half to ``out`` (the office's drive), the public
     half into this kiosk's config. Refuses to overwrite an existing key file."""
-    from kiosk.config import SCHEMA, save
-
     if out.exists():
         raise BackupError(
             f"{out} exists: keep that key (older backups need it) or choose a new name"
         )
     public = backup_crypto.new_key_file(out)
-    current = Config.load(path=config_path, environ={})
-    defaults = {s.key: s.default for s in SCHEMA}
-    values = {k: v for k, v in current.as_dict().items() if v != defaults[k]}
-    values.update({"backup.public_key": public, "backup.key_file": str(out)})
-    save(values, config_path)
+    _save_settings({"backup.public_key": public, "backup.key_file": str(out)}, config_path)
     return {
         "key_file": str(out),
         "public_file": str(out.with_suffix(".pub")),

@@ -17,7 +17,6 @@ import base64
 import hashlib
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -110,40 +109,44 @@ class Written:
     size: int
 
 
-def encrypt_to(
-    out: IO[bytes], chunks: Iterator[bytes], public_raw: bytes, header: dict[str, Any]
-) -> Written:
-    """Write the whole backup file to ``out``; its SHA-256 (the checksum) and size."""
-    ephemeral = X25519PrivateKey.generate()
-    ephemeral_raw = _raw_public(ephemeral.public_key())
-    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public_raw))
-    nonce = os.urandom(12)
-    head = {
-        **header,
-        "format": FORMAT,
-        "cipher": CIPHER,
-        "key_id": key_id(public_raw),
-        "ephemeral": _b64(ephemeral_raw),
-        "nonce": _b64(nonce),
-    }
-    head_line = json.dumps(head, sort_keys=True).encode("utf-8") + b"\n"
-    encryptor = Cipher(
-        algorithms.AES(_derive(shared, ephemeral_raw, public_raw)), modes.GCM(nonce)
-    ).encryptor()
-    encryptor.authenticate_additional_data(head_line)
-    digest, size = hashlib.sha256(), 0
+class EncryptingWriter:
+    """A write-only file that encrypts what it is given into ``out``: the payload (a tar stream)
+    goes straight through, so no plaintext of it touches the disk. Call :meth:`finish` last."""
 
-    def put(data: bytes) -> None:
-        nonlocal size
-        out.write(data)
-        digest.update(data)
-        size += len(data)
+    def __init__(self, out: IO[bytes], public_raw: bytes, header: dict[str, Any]):
+        ephemeral = X25519PrivateKey.generate()
+        ephemeral_raw = _raw_public(ephemeral.public_key())
+        shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public_raw))
+        nonce = os.urandom(12)
+        head = {
+            **header,
+            "format": FORMAT,
+            "cipher": CIPHER,
+            "key_id": key_id(public_raw),
+            "ephemeral": _b64(ephemeral_raw),
+            "nonce": _b64(nonce),
+        }
+        head_line = json.dumps(head, sort_keys=True).encode("utf-8") + b"\n"
+        self._encryptor = Cipher(
+            algorithms.AES(_derive(shared, ephemeral_raw, public_raw)), modes.GCM(nonce)
+        ).encryptor()
+        self._encryptor.authenticate_additional_data(head_line)
+        self._out, self._digest, self._size = out, hashlib.sha256(), 0
+        self._put(MAGIC + head_line)
 
-    put(MAGIC + head_line)
-    for chunk in chunks:
-        put(encryptor.update(chunk))
-    put(encryptor.finalize() + encryptor.tag)
-    return Written(digest.hexdigest(), size)
+    def _put(self, data: bytes) -> None:
+        self._out.write(data)
+        self._digest.update(data)
+        self._size += len(data)
+
+    def write(self, data: bytes) -> int:
+        self._put(self._encryptor.update(data))
+        return len(data)
+
+    def finish(self) -> Written:
+        """The GCM tag goes last; the file's SHA-256 (the checksum) and size."""
+        self._put(self._encryptor.finalize() + self._encryptor.tag)
+        return Written(self._digest.hexdigest(), self._size)
 
 
 def read_header(path: Path) -> tuple[dict[str, Any], int]:
@@ -161,45 +164,60 @@ def read_header(path: Path) -> tuple[dict[str, Any], int]:
     return header, len(MAGIC) + len(line)
 
 
-def decrypt_to(path: Path, private: X25519PrivateKey, out: IO[bytes]) -> dict[str, Any]:
-    """Decrypt the payload into ``out``; raises unless the whole file is authentic. The caller
-    must not use what was written to ``out`` when this raises."""
-    header, start = read_header(path)
-    public_raw = _raw_public(private.public_key())
-    if header.get("key_id") != key_id(public_raw):
-        raise BackupKeyError(
-            f"this backup was made with backup key {header.get('key_id')}, "
-            f"the key file holds {key_id(public_raw)}"
-        )
-    ephemeral_raw = base64.b64decode(header["ephemeral"])
-    shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral_raw))
-    total = path.stat().st_size
-    if total < start + TAG_BYTES:
-        raise DamagedBackupError(f"{path}: cut short")
-    with path.open("rb") as fh:
-        fh.seek(total - TAG_BYTES)
-        tag = fh.read(TAG_BYTES)
-        head_line = _header_line(fh, start)
-        decryptor = Cipher(
+class DecryptingReader:
+    """A read-only file of the decrypted payload. Nothing read from it counts until
+    :meth:`finish` has checked the authentication tag over the whole file."""
+
+    def __init__(self, path: Path, private: X25519PrivateKey):
+        self.header, start = read_header(path)
+        public_raw = _raw_public(private.public_key())
+        if self.header.get("key_id") != key_id(public_raw):
+            raise BackupKeyError(
+                f"this backup was made with backup key {self.header.get('key_id')}, "
+                f"the key file holds {key_id(public_raw)}"
+            )
+        total = path.stat().st_size
+        if total < start + TAG_BYTES:
+            raise DamagedBackupError(f"{path}: cut short")
+        self.path, self._fh = path, path.open("rb")
+        self._fh.seek(total - TAG_BYTES)
+        tag = self._fh.read(TAG_BYTES)
+        head_line = _header_line(self._fh, start)
+        ephemeral_raw = base64.b64decode(self.header["ephemeral"])
+        shared = private.exchange(X25519PublicKey.from_public_bytes(ephemeral_raw))
+        self._decryptor = Cipher(
             algorithms.AES(_derive(shared, ephemeral_raw, public_raw)),
-            modes.GCM(base64.b64decode(header["nonce"]), tag),
+            modes.GCM(base64.b64decode(self.header["nonce"]), tag),
         ).decryptor()
-        decryptor.authenticate_additional_data(head_line)
-        fh.seek(start)
-        left = total - TAG_BYTES - start
-        while left > 0:
-            chunk = fh.read(min(CHUNK, left))
-            if not chunk:
-                raise DamagedBackupError(f"{path}: cut short")
-            left -= len(chunk)
-            out.write(decryptor.update(chunk))
+        self._decryptor.authenticate_additional_data(head_line)
+        self._fh.seek(start)
+        self._left = total - TAG_BYTES - start
+
+    def read(self, size: int = -1) -> bytes:
+        size = self._left if size < 0 else min(size, self._left)
+        chunk = self._fh.read(size)
+        self._left -= len(chunk)
+        if size and not chunk:
+            raise DamagedBackupError(f"{self.path}: cut short")
+        return self._decryptor.update(chunk)
+
+    def finish(self) -> None:
+        """Read what is left and check the tag; raises :class:`DamagedBackupError` if the file
+        was altered or cut short anywhere."""
         try:
-            out.write(decryptor.finalize())
-        except InvalidTag:
-            raise DamagedBackupError(
-                f"{path}: altered or damaged (authentication failed)"
-            ) from None
-    return header
+            while self._left:
+                self.read(CHUNK)
+            try:
+                self._decryptor.finalize()
+            except InvalidTag:
+                raise DamagedBackupError(
+                    f"{self.path}: altered or damaged (authentication failed)"
+                ) from None
+        finally:
+            self._fh.close()
+
+    def close(self) -> None:
+        self._fh.close()
 
 
 def _header_line(fh: IO[bytes], start: int) -> bytes:

@@ -1,15 +1,33 @@
-"""Applicants' help calls: raised from the help button, listed and resolved at the counter."""
+"""Applicants' help calls: raised from the help button, sent to the counter console at once when
+the hub answers (else queued in the outbox like everything else), listed and resolved at the
+counter, cancelable by the applicant.
+
+What goes to the hub is a signed, sealed ``help_call`` item holding the kiosk id, the point, the
+screen name and the time: never anything about the applicant. The call's uuid is derived from its
+row (id and time), so the row needs no new column and the hub's acknowledgement finds it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid as uuidlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kiosk.config import Config
 from kiosk.storage import audit
-from kiosk.storage.models import HelpCall, utcnow
+from kiosk.storage.models import HelpCall, OutboxEntry, utcnow
+from kiosk.sync import enrolment, outbox
+from kiosk.sync.enrolment import Enrolment
+
+_NAMESPACE = uuidlib.UUID("6f1c2a4e-3b7d-4c5a-9e8f-0a1b2c3d4e5f")
+# where a raised call stands, as the overlay says it: sent to the counter, waiting in the outbox
+# (no hub answering, or none enrolled), or seen by staff at the counter
+State = Literal["sent", "queued", "acknowledged", "cancelled"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +55,10 @@ def help_calls(session: Session, open_only: bool = True, limit: int = 100) -> li
     ]
 
 
+def call_uuid(call_id: int, at: dt.datetime) -> str:
+    return str(uuidlib.uuid5(_NAMESPACE, f"help-call:{call_id}:{(_aware(at) or at).isoformat()}"))
+
+
 def call_for_help(factory: sessionmaker[Session], screen: str) -> int:
     """The help button: store and audit the call in its own transaction; return its id."""
     with factory.begin() as session:
@@ -45,7 +67,7 @@ def call_for_help(factory: sessionmaker[Session], screen: str) -> int:
 
 def raise_help_call(session: Session, screen: str) -> int:
     """What the applicant UI calls when the help button is pressed (screen name only)."""
-    call = HelpCall(screen=screen[:64])
+    call = HelpCall(screen=screen[:64], at=utcnow())
     session.add(call)
     session.flush()
     audit.append(
@@ -62,3 +84,126 @@ def resolve_help_call(session: Session, actor: str, call_id: int) -> None:
         call.resolved_at = utcnow()
         call.resolved_by = actor
         audit.append(session, actor, "help.resolved", subject=f"help:{call_id}")
+
+
+@dataclass(frozen=True)
+class Raised:
+    id: int
+    uuid: str
+    state: State
+
+
+class HelpDesk:
+    """The help button's work, all blocking (run it off the GUI thread): raise a call and send it
+    at once, ask the hub whether staff have seen it, cancel it.
+
+    ``enrolled`` is asked each time (an administrator may enrol while the kiosk runs); without an
+    enrolment (demo) nothing is sent and the overlay says to go to the counter.
+    """
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        config: Config,
+        enrolled: Callable[[], Enrolment | None],
+    ):
+        self.factory, self.config, self.enrolled = factory, config, enrolled
+
+    def raise_call(self, screen: str) -> Raised:
+        enrolled = self.enrolled()
+        with self.factory.begin() as session:
+            call_id = raise_help_call(session, screen)
+            call = session.get(HelpCall, call_id)
+            assert call is not None
+            item = call_uuid(call_id, call.at)
+            self._queue(session, enrolled, item, "raise", screen=screen[:64], at=call.at)
+        return Raised(call_id, item, "sent" if self._send(enrolled, item) else "queued")
+
+    def cancel(self, raised: Raised) -> None:
+        """The applicant no longer needs help: closed here, and at the counter."""
+        enrolled = self.enrolled()
+        event = str(uuidlib.uuid4())
+        with self.factory.begin() as session:
+            resolve_help_call(session, "applicant", raised.id)
+            self._queue(session, enrolled, event, "cancel", call=raised.uuid)
+        self._send(enrolled, event)
+
+    def state(self, raised: Raised) -> State:
+        """Ask the hub (one signed call); ``queued`` while it cannot be asked or has not got it."""
+        enrolled = self.enrolled()
+        if enrolled is None:
+            return "queued"
+        from kiosk.sync import inbox
+        from kiosk.sync.client import HubClient
+
+        if not self._send(enrolled, raised.uuid):
+            return "queued"
+        try:
+            with HubClient(enrolled, self.config) as client:
+                answer = inbox.pull(self.factory, client, [raised.uuid])
+        except Exception:  # unreachable, or an answer the hub did not sign: as offline
+            return "queued"
+        seen = answer.calls.get(raised.uuid)
+        if seen == "acknowledged":
+            with self.factory.begin() as session:
+                resolve_help_call(session, "counter", raised.id)
+            return "acknowledged"
+        return "cancelled" if seen == "cancelled" else "sent"
+
+    def _queue(
+        self,
+        session: Session,
+        enrolled: Enrolment | None,
+        item: str,
+        action: str,
+        *,
+        screen: str = "",
+        at: dt.datetime | None = None,
+        call: str = "",
+    ) -> None:
+        payload = {
+            "call_uuid": call or item,
+            "action": action,
+            "kiosk_id": enrolment.kiosk_id(self.config, enrolled),
+            "point": str(self.config["point.code"]),
+            "screen": screen,
+            "at": (_aware(at) or utcnow()).isoformat(),
+        }
+        outbox.enqueue(
+            session, "help_call", payload, item_uuid=item, recipient=enrolment.sealed_to(enrolled)
+        )
+
+    def _send(self, enrolled: Enrolment | None, item: str) -> bool:
+        """Send one queued item now; True when the hub holds it (then it leaves the outbox)."""
+        if enrolled is None:
+            return False
+        from kiosk.sync.client import HubClient
+
+        with self.factory() as session:
+            entry = session.execute(
+                select(OutboxEntry).where(OutboxEntry.uuid == item)
+            ).scalar_one_or_none()
+            if entry is None:
+                return False
+            if entry.state == "acknowledged":
+                return True
+            sealed, content_hash = entry.sealed, entry.content_hash
+        try:
+            with HubClient(enrolled, self.config) as client:
+                sent = client.put_item(item, content_hash, sealed)
+        except Exception:  # the worker sends it later
+            return False
+        if sent.outcome != "held":
+            return False
+        with self.factory.begin() as session:
+            outbox.acknowledge(session, item, content_hash)
+        return True
+
+
+def record_assist(
+    factory: sessionmaker[Session], actor: str, action: str, detail: str = ""
+) -> None:
+    """Staff at the kiosk on top of a visit (the assist view): what they did, audited. ``detail``
+    names a field or a step, never a value the applicant typed."""
+    with factory.begin() as session:
+        audit.append(session, actor, f"assist.{action}", subject="assist", detail=detail[:200])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import secrets
 import uuid as uuidlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -134,6 +135,8 @@ def submit_application(
         # only what the applicant confirmed on screen: the slip never says "in hand" otherwise
         app.materials = [m for m in app.materials if m in rules.materials_for(app.service)]
         form = form_json(app)
+        # the slip's /p/<token> on the hub's progress page: 192 random bits, nothing derived
+        form["progress_token"] = secrets.token_urlsafe(24)
         id_number = app.applicant.id_number or None
         row = ApplicationRow(
             uuid=app.uuid,

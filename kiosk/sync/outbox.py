@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk.storage.models import OutboxEntry, utcnow
 from kiosk.sync import crypto
 
-KINDS = ("application", "decision", "print", "audit_head")
+KINDS = ("application", "decision", "print", "audit_head", "help_call")
 STATES = ("pending", "sending", "acknowledged", "quarantined")
 
 

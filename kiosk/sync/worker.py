@@ -271,13 +271,27 @@ class SyncWorker:
             if outbox.counts(session)["pending"]:
                 return
         try:
-            client.hello()
+            self._ask_inbox(client)
         except Exception as exc:  # any failure means "not reachable now"; the detail is for staff
             if self.online is not False:  # once per outage, not a status-file write every poll
                 self._record_error(type(exc).__name__)
             self._set_online(False)
         else:
             self._set_online(True)
+
+    def _ask_inbox(self, client: HubClient) -> None:
+        """The counter console's decisions for us, and our state for its fleet view
+        (kiosk/sync/inbox.py); a hub from before the console only answers hello."""
+        import httpx
+
+        from kiosk.sync import inbox
+
+        try:
+            inbox.pull(self.factory, client)
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code != 404:
+                raise
+            client.hello()
 
     def _get_client(self) -> HubClient | None:
         if self._client is None:

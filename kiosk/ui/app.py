@@ -55,6 +55,7 @@ class Kiosk:
     supervisor: SupervisorArea | None = None
     after_exit: str = ""  # what supervisor mode asked for: exit | restart | shutdown
     started: bool = False
+    stopped: bool = False
 
     @property
     def print_queue(self) -> PrintQueue | None:
@@ -63,7 +64,7 @@ class Kiosk:
     def finish_start(self) -> None:
         """What the welcome screen does not need, once it is up: the database, the print queue,
         the card reader, the sync worker and every other screen (see KioskWindow.settled)."""
-        if self.started:
+        if self.started or self.stopped:
             return
         self.started = True
         self.ctx.print_queue  # noqa: B018 - opens the database and starts the queue
@@ -72,6 +73,7 @@ class Kiosk:
         self.window.build_screens()
 
     def stop(self) -> None:
+        self.stopped = True  # a late "settled" must not start what is being stopped
         if self.window.current is not None:
             self.window.current.leave()
         self.ctx.cards.stop()

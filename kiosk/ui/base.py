@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QScroller,
     QVBoxLayout,
     QWidget,
 )
@@ -135,11 +136,30 @@ class Screen(QWidget):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # scrolled by two 64 px buttons (and a finger's drag), not by a thin scroll bar
+        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        QScroller.grabGesture(
+            self.scroll_area.viewport(), QScroller.ScrollerGestureType.TouchGesture
+        )
         holder = QWidget()
         self.page = QVBoxLayout(holder)
         self.page.setContentsMargins(0, 0, 0, 0)
         self.scroll_area.setWidget(holder)
-        self.outer.addWidget(self.scroll_area, 1)
+        middle = QHBoxLayout()
+        middle.setSpacing(8)
+        middle.addWidget(self.scroll_area, 1)
+        arrows = QVBoxLayout()
+        self.scroll_up = button("▲", lambda: self.scroll_by(-1), "scroll")
+        self.scroll_down = button("▼", lambda: self.scroll_by(1), "scroll")
+        arrows.addWidget(self.scroll_up)
+        arrows.addStretch(1)
+        arrows.addWidget(self.scroll_down)
+        middle.addLayout(arrows)
+        bar = self.scroll_area.verticalScrollBar()
+        bar.rangeChanged.connect(lambda *_: self._scroll_buttons())
+        bar.valueChanged.connect(lambda *_: self._scroll_buttons())
+        self._scroll_buttons()
+        self.outer.addLayout(middle, 1)
         self.content: QWidget | None = None  # the scrolled page, rebuilt on every enter
         self.dock: QWidget | None = None
         self.spoken: list[str] = []  # what the screen says aloud on entry: title, subtitle, error
@@ -176,6 +196,22 @@ class Screen(QWidget):
 
     def leave(self) -> None:
         pass
+
+    def scroll_by(self, direction: int) -> None:
+        """Four fifths of what shows, up (-1) or down (1): the line last seen stays in view."""
+        bar = self.scroll_area.verticalScrollBar()
+        bar.setValue(bar.value() + direction * self.scroll_area.viewport().height() * 4 // 5)
+
+    def _scroll_buttons(self) -> None:
+        """The arrows show only when there is more to see; each only while it can move."""
+        bar = self.scroll_area.verticalScrollBar()
+        more = bar.maximum() > 0
+        self.scroll_up.setVisible(more)
+        self.scroll_down.setVisible(more)
+        self.scroll_up.setEnabled(bar.value() > bar.minimum())
+        self.scroll_down.setEnabled(bar.value() < bar.maximum())
+        self.scroll_up.setAccessibleName(self.texts.tr("scroll.up"))
+        self.scroll_down.setAccessibleName(self.texts.tr("scroll.down"))
 
     def on_card(self, read: CardRead) -> None:
         """A card was read while this screen is shown; only the screens that ask for one use it."""

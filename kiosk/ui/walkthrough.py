@@ -25,6 +25,7 @@ from kiosk.domain import clock, idnumber
 from kiosk.ui.app import Kiosk, build
 from kiosk.ui.applicant import Applicant, Recorder, pump, route
 from kiosk.ui.card_source import DirectCardSource
+from kiosk.workflows.journeys import JOURNEYS
 
 SIZE = (1920, 1080)  # a common 21-24" kiosk panel
 
@@ -34,6 +35,11 @@ def _nothing(_name: str) -> None:
 
 
 PHOTO_WAY = {"change": "scan", "correction": "type"}  # the other services use the camera
+# who comes for what (made-up people): the first applicant qualifies through employment; the
+# one registering meets no condition yet; progress looks up the first applicant's application
+CARDS = {"application": "worker", "registration": "newcomer", "progress": "worker"}
+# the first applicant collects the permit somewhere else than their street's default point
+OTHER_POINT = "NS05"
 # a made-up relative: a valid number built here, never a real person's
 RELATIVE = ("李小明", idnumber.make_number("430102", dt.date(2016, 3, 14), 131), "child")
 
@@ -43,27 +49,49 @@ def journey(
     service: str,
     photo: str | None = None,
     shoot: Callable[[str], None] | None = None,
-) -> None:
+    card: str | None = None,
+) -> dict[str, Any]:
     """One applicant from the welcome screen back to it. ``shoot(name)``, when given, also saves
     form screens as filled in, just before "next" (entered screens are saved by the recorder).
-    ``photo``: camera, scan (the receipt) or type; by default the service's usual way."""
+    ``photo``: camera, scan (the receipt) or type; by default the service's usual way. Returns
+    what the applicant chose that the walkthrough reports (the 受理点 of a first application)."""
     snap: Callable[[str], None] = _nothing
     if shoot is not None:
         snap = lambda name: shoot(f"{a.window.state}-{name}")  # noqa: E731
+    if service == "progress":  # an application first, then its lookup with the same card
+        first = journey(a, "application", photo, shoot)
+        progress(a, snap)
+        return first
+    said: dict[str, Any] = {}
     a.wait_state("welcome")
     a.tap(text_key="welcome.start")
     a.tap(choice=service)
-    a.next()  # materials and consent: this applicant confirms no material
-    a.wait_state(f"{service}.card")
-    a.ctx.cards.place("resident")
+    a.wait_state(f"{service}.consent")
+    who = card or CARDS.get(service, "resident")
+    if "adult" in JOURNEYS[service].triggers_from("consent"):
+        # materials and consent read: laying the card on the reader is the consent (the
+        # screen says so); this applicant confirms no material
+        a.ctx.cards.place(who)
+    else:
+        a.next()  # materials and consent: this applicant confirms no material
+        a.wait_state(f"{service}.card")
+        a.ctx.cards.place(who)
     pump()
-    if service == "renewal":
+    if service == "application":
+        a.wait_state("application.condition")
+        condition(a, snap, credit_code="91440300MA5FXX0001")
+        residence(a, snap)
+        phone(a, snap)
+        a.next()  # relatives: none
+    elif service == "registration":
+        residence(a, snap)
+        phone(a, snap)
+        living(a, snap)
+    elif service == "renewal":
         a.wait_state("renewal.permit")
-        a.pick_date(clock.today() + dt.timedelta(days=10))
-        snap("filled")
-        a.next()
-        a.next()  # decision
-        address(a, detail=None, snap=snap)
+        a.pick_date(clock.today() + dt.timedelta(days=10))  # a date in the window moves on
+        a.wait_state("renewal.address")  # the decision is its banner
+        a.tap(choice="unchanged")  # 地址未变: one tap
         phone(a, snap)
     elif service == "replacement":
         a.tap(choice="lost")  # nothing is chosen for the applicant
@@ -86,17 +114,13 @@ def journey(
         if service == "change":
             a.tap(choice="residence_address")  # no item is chosen for the applicant
             field(a, 0)
-            a.type("科苑路3号")
-            field(a, 1)
-            a.type("科技园18号")
+            a.type("科苑路3号")  # the new address is chosen once, on the next screen
             field(a, 2)
             a.type("搬家")
         else:
-            a.tap(choice="name")
+            a.tap(choice="name")  # the right name comes from the card: only the wrong one typed
             field(a, 0)
             a.type("李小红")
-            field(a, 1)
-            a.type("李晓红")
             field(a, 2)
             a.type("录入错误")
         snap("filled")
@@ -104,16 +128,31 @@ def journey(
         if service == "change":
             address(a, detail="科技园18号", snap=snap)
         phone(a, snap)
-    take_photo(a, service, photo or PHOTO_WAY.get(service, "camera"), snap)
+    if service != "registration":  # a registration has no photo
+        take_photo(a, service, photo or PHOTO_WAY.get(service, "camera"), snap)
+    if service == "application":
+        said["collection_point"] = collection(a, snap)
     a.wait_state(f"{service}.review")
-    a.next()
+    if getattr(a.window.current, "pad", None) is None:  # signed on a screen of its own
+        a.next()
     a.sign()
     snap("signed")
     a.next()
     a.wait_state(f"{service}.done", 60)
+    said["elder_mode"] = elder_on(a)
     a.ctx.cards.remove()
-    a.next()
+    if a.window.current is not None and a.window.current.name == "done":
+        # back to the welcome screen by itself once its countdown has run (no tap)
+        a.wait_state("welcome", float(a.ctx.config["timeouts.done_seconds"]) + 30)
+    else:
+        a.next()
     a.wait_state("welcome")
+    return said
+
+
+def elder_on(a: Applicant) -> bool:
+    """Whether elder mode is on (the walkthrough reports it as the visit reaches done)."""
+    return a.window.elder.on
 
 
 def field(a: Applicant, index: int) -> None:
@@ -141,15 +180,68 @@ def phone(a: Applicant, snap: Callable[[str], None] = _nothing) -> None:
     a.next()
 
 
-def condition(a: Applicant, snap: Callable[[str], None] = _nothing) -> None:
+def condition(
+    a: Applicant, snap: Callable[[str], None] = _nothing, credit_code: str | None = None
+) -> None:
     a.tap(choice="employment")  # no condition and no student answer are chosen for them
     a.tap(choice="student_no")
     field(a, 0)
     a.type("深圳示例科技")
     field(a, 1)
     a.type("高新南一道6号")
+    if credit_code is not None:  # a first application asks the employer's code too
+        field(a, 2)
+        a.type(credit_code)
     snap("filled")
     a.next()
+
+
+def residence(a: Applicant, snap: Callable[[str], None] = _nothing) -> None:
+    """District, street and community by taps; the rest of the address typed."""
+    a.tap(choice="440305")
+    a.tap(choice="粤海")
+    a.tap(choice="科技园社区")
+    field(a, 0)
+    a.type("科苑路18号")
+    snap("filled")
+    a.next()
+
+
+def living(a: Applicant, snap: Callable[[str], None] = _nothing) -> None:
+    a.pick_date(clock.today() - dt.timedelta(days=30))
+    a.tap(choice="tenant")  # the relation is the applicant's answer, none is pre-chosen
+    snap("filled")
+    a.next()
+
+
+def collection(a: Applicant, snap: Callable[[str], None] = _nothing) -> dict[str, str]:
+    """The default 受理点 (the one serving the street) changed to another; the one chosen."""
+    from kiosk.domain import codes
+
+    a.wait_state("application.collection")
+    a.tap(choice=OTHER_POINT)
+    chosen = a.ctx.visit.collection_point
+    point = codes.acceptance_point(chosen)
+    snap("changed")
+    a.next()
+    return {"code": chosen, "name": point.zh if point else ""}
+
+
+def progress(a: Applicant, snap: Callable[[str], None] = _nothing) -> None:
+    """查询办理进度 with the card of the applicant who just applied."""
+    a.wait_state("welcome")
+    a.tap(text_key="welcome.start")
+    a.tap(choice="progress")
+    a.next()  # what the lookup reads; nothing is kept
+    a.wait_state("progress.card")
+    a.ctx.cards.place(CARDS["progress"])
+    a.wait_state("progress.list")
+    screen = a.window.current
+    a.wait_for(lambda: bool(getattr(screen, "shown", False)), "the applications looked up", 60)
+    snap("found")
+    a.ctx.cards.remove()
+    a.next()
+    a.wait_state("welcome")
 
 
 def relatives(a: Applicant, snap: Callable[[str], None] = _nothing) -> None:
@@ -184,10 +276,10 @@ def take_photo(
         snap("scanned")
         a.next()
         return
-    photo = a.window.screens["photo"]
-    a.wait_for(lambda: photo.accept_button.isVisible(), "the auto-captured photo", 60)  # type: ignore[attr-defined]
+    photo: Any = a.window.current  # the photo screen (a first application's has the guide's tip)
+    a.wait_for(lambda: photo.accept_button.isVisible(), "the auto-captured photo", 60)
     snap("taken")
-    a.tap(photo.accept_button)  # type: ignore[attr-defined]
+    a.tap(photo.accept_button)
 
 
 def extras(a: Applicant, shoot: Any) -> None:
@@ -213,6 +305,8 @@ def extras(a: Applicant, shoot: Any) -> None:
     a.next()
     pump()
     shoot("eligibility.condition")
+    a.tap(choice="employment")  # nothing is chosen for them: this walk-in works here
+    a.tap(choice="student_no")
     a.next()
     pump()
     shoot("eligibility.eligible")
@@ -282,11 +376,47 @@ def extras(a: Applicant, shoot: Any) -> None:
         go("timeout")
         pump()
     a.ctx.background_work = True
+    first_extras(a, shoot)
+
+
+def first_extras(a: Applicant, shoot: Any) -> None:
+    """The first application's offer of registration to someone 16+ without a condition, and
+    progress looked up by a typed number (nothing is submitted)."""
+    a.wait_state("welcome")
+    a.tap(text_key="welcome.start")
+    a.tap(choice="application")
+    a.next()
+    a.ctx.cards.place(CARDS["registration"])
+    a.wait_state("application.condition")
+    a.tap(choice="none")  # as this applicant answers: no condition, not a student
+    a.tap(choice="student_no")
+    a.next()
+    a.wait_state("application.not_eligible")
+    shoot("application.not_eligible")
+    a.ctx.cards.remove()
+    a.tap(text_key="btn.home")
+    a.wait_state("welcome")
+    a.tap(text_key="welcome.start")
+    a.tap(choice="progress")
+    a.next()
+    a.tap(text_key="card.no_card")
+    a.wait_state("progress.number")
+    a.type("FT01-K01-20261128-0001")
+    shoot("progress.number-filled")
+    a.window.time_out()
+    pump()
 
 
 def run(
-    service: str, out: Path, lang: str = "zh", large: bool = False, with_extras: bool = False
+    service: str,
+    out: Path,
+    lang: str = "zh",
+    large: bool = False,
+    with_extras: bool = False,
+    card: str | None = None,
 ) -> dict[str, Any]:
+    """``card``: the simulator's sample card the applicant lays on the reader (``elder``: a
+    holder over 60, whose card turns elder mode on); by default the service's usual one."""
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     kiosk: Kiosk = build(
@@ -309,7 +439,7 @@ def run(
     start = time.perf_counter()
     a = Applicant(window)
     try:
-        journey(a, service, shoot=shoot)
+        said = journey(a, service, shoot=shoot, card=card)
     finally:
         recorder.detach()
     total_seconds = time.perf_counter() - start
@@ -321,6 +451,9 @@ def run(
         "service": service,
         "lang": lang,
         "large_text": large,
+        "card": card or CARDS.get(service, "resident"),
+        # elder mode was on when the visit reached its done screen (a card of someone 60+)
+        "elder_mode": bool(said.get("elder_mode", False)),
         "screens": [
             {
                 "name": r.name,
@@ -340,6 +473,10 @@ def run(
         "screenshots": shots,
         "printed": [p.name for p in printed],
     }
+    said.pop("elder_mode", None)
+    if "collection_point" in said:  # a first application: where the permit will be collected
+        result["collection_point"] = said["collection_point"]
+        result["kiosk_point"] = str(kiosk.ctx.config["point.code"])
     if with_extras:
         extras(a, shoot)
         result["screenshots"] = shots

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPaintEvent
@@ -32,6 +33,7 @@ from kiosk.ui import style
 from kiosk.ui.activity import Activity
 from kiosk.ui.base import Context, Screen
 from kiosk.ui.card_source import CardRead
+from kiosk.ui.elder import ElderMode
 from kiosk.ui.kit import button, label
 from kiosk.ui.machine import JourneyMachine
 from kiosk.ui.out_of_service import OutOfService
@@ -41,6 +43,9 @@ from kiosk.ui.sync_badge import SyncBadge
 from kiosk.ui.voice_buttons import ICON, speaker_icon
 from kiosk.voice.qt_bridge import QtSpeechOutput
 from kiosk.voice.speaker import Speaker
+
+if TYPE_CHECKING:
+    from kiosk.ui.assist import HelpFlow
 
 _log = logs.get("kiosk.ui")
 SETTLE_FALLBACK_MS = 1000  # without a first paint (headless use) the rest loads after this
@@ -90,7 +95,19 @@ class Screens(dict[str, Screen]):
 
 
 RECOVER_MS = 4000  # the "recovering" page stays this long after an unexpected error
-NOT_PROGRESS = {"ending", "card_removed", "camera_failed", "disk_full", "printer_failed"}
+# the step counter counts only what the applicant does: not the kiosk's saving and printing,
+# nor the done screen, endings and failures
+NOT_PROGRESS = {
+    "ending",
+    "card_removed",
+    "camera_failed",
+    "disk_full",
+    "printer_failed",
+    "submit",
+    "print",
+    "done",
+    "first_done",
+}
 DEMO_KEYS = {
     Qt.Key.Key_F1: "resident",
     Qt.Key.Key_F2: "resident_longterm",
@@ -134,8 +151,12 @@ class KioskWindow(QWidget):
         self.current: Screen | None = None
         self.state = ""
         self.overlay = Overlay(self, ctx.texts)
+        self.overlay.speak = self.speak
+        self.help_flow: HelpFlow | None = None  # made on the first press of the help button
         self.activity = Activity(int(ctx.config["timeouts.idle_seconds"]) * 1000, self)
         self.activity.idle.connect(self._on_idle)
+        self.elder = ElderMode(self)  # a card of someone 60+ turns it on (kiosk/ui/elder.py)
+        self.top_row.insertWidget(self.top_row.indexOf(self.sync_badge.widget), self.elder.button)
         QApplication.instance().installEventFilter(self.activity)  # type: ignore[union-attr]
         ctx.cards.cardRead.connect(self._on_card)
         ctx.cards.cardRemoved.connect(self._on_card_removed)
@@ -171,7 +192,7 @@ class KioskWindow(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if not self._settled:  # the welcome screen is on screen: the rest may load now
-            QTimer.singleShot(0, self._settle)
+            QTimer.singleShot(0, self, self._settle)
 
     # -- top bar --------------------------------------------------------------------------------
 
@@ -189,6 +210,7 @@ class KioskWindow(QWidget):
         row.addStretch(1)
         self.sync_badge = SyncBadge(self.texts)
         row.addWidget(self.sync_badge.widget)
+        self.top_row = row
         self.repeat_button = button("", lambda: self.speaker.repeat(), "voice")
         self.repeat_button.setIcon(speaker_icon(muted=False))
         self.mute_button = button("", self._toggle_mute, "voice", checkable=True)
@@ -210,6 +232,8 @@ class KioskWindow(QWidget):
             self.texts.tr("voice.unmute" if self.speaker.muted else "voice.mute")
         )
         self.sync_badge.refresh()
+        if hasattr(self, "elder"):
+            self.elder.refresh()
         if journey is None:
             self.top_title.setText(self.texts.tr("app.title"))
             self.step_label.setText("")
@@ -235,7 +259,7 @@ class KioskWindow(QWidget):
         if name != "welcome":
             self._settle()  # a visit goes on: everything is loaded first
         elif not self._settled:  # never painted (headless use): load the rest a little later
-            QTimer.singleShot(SETTLE_FALLBACK_MS, self._settle)
+            QTimer.singleShot(SETTLE_FALLBACK_MS, self, self._settle)  # not once the window is gone
         if self.current is not None:
             self.current.leave()
         if name == "welcome":
@@ -268,8 +292,11 @@ class KioskWindow(QWidget):
 
     def wipe(self) -> None:
         """Forget the applicant: visit data, photo, card, typed text, clipboard; language back to default."""
+        if self.help_flow is not None:
+            self.help_flow.reset()  # an open call or assist view ends with the visit
         self.overlay.close_overlay()
         self.speaker.wipe()  # stop talking; the next applicant hears prompts again (unmuted)
+        self.elder.wipe()
         self.mute_button.setChecked(False)
         self.ctx.visit.wipe()
         logs.forget_sensitive()
@@ -308,6 +335,8 @@ class KioskWindow(QWidget):
         card screen, "put your card back"); nothing is read before consent."""
         if self.ctx.step is not None and self.current is not None:
             self.current.on_card(read)
+            if self.ctx.visit.card is read.card:  # taken into the visit: elder mode by itself
+                self.elder.card_read(read.card)
 
     def _on_card_removed(self) -> None:
         step = self.ctx.step
@@ -320,7 +349,10 @@ class KioskWindow(QWidget):
         if self.state == "welcome" or self.root.currentWidget() is not self.applicant:
             return
         self.overlay.still_there(
-            int(self.ctx.config["timeouts.idle_countdown"]), self._still_here, self.time_out
+            int(self.ctx.config["timeouts.idle_countdown"]),
+            self._still_here,
+            self.time_out,
+            elder=self.elder.on,
         )
 
     def _still_here(self) -> None:
@@ -339,17 +371,12 @@ class KioskWindow(QWidget):
         self.ctx.go("cancel")
 
     def call_help(self) -> None:
-        from kiosk.services.help_calls import call_for_help
+        """Chime, call the counter, pause the idle timer; staff can step in (kiosk/ui/assist.py)."""
+        if self.help_flow is None:
+            from kiosk.ui.assist import HelpFlow
 
-        screen = self.state or "welcome"
-        factory = self.ctx.factory
-
-        def stored(result: object) -> None:
-            if isinstance(result, Exception):
-                _log.error("help call not stored: %s", type(result).__name__)
-
-        self.ctx.runner.run(self, lambda: call_for_help(factory, screen), stored)
-        self.overlay.help_called()
+            self.help_flow = HelpFlow(self)
+        self.help_flow.start()
 
     # -- supervisor slot ------------------------------------------------------------------------
 

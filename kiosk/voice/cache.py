@@ -9,13 +9,14 @@ wiping between visits.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from kiosk import paths
 from kiosk.voice.espeak import Espeak
 from kiosk.voice.speech import Utterance, utterance
 
-MAX_FILES = 2000  # a kiosk says a few hundred different things; beyond this, drop the oldest
+MAX_FILES = 2000  # a kiosk says a few hundred different things; beyond this, drop the stalest
 
 
 class PromptCache:
@@ -31,7 +32,9 @@ class PromptCache:
         """The prompt's WAV, rendered now if it is not yet cached."""
         said = utterance(text, lang)
         path = self.path_for(said)
-        if not path.is_file():
+        if path.is_file():
+            os.utime(path)  # recently used: the trim below drops the least recently used first
+        else:
             self.engine.render(said.text, said.voice, path, said.rate)
             self._trim()
         return path

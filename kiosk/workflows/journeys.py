@@ -79,6 +79,8 @@ DISK_FULL = Step("disk_full", "disk_full", needs_card=True)
 PRINTER_FAILED = Step("printer_failed", "printer_failed", cancellable=False)
 PHOTO = Step("photo", "photo", ("photo_number", "photo_jpeg"), needs_card=True)
 REVIEW = Step("review", "review", needs_card=True)
+# review and signature on one screen: the declaration, the answers and the pad together
+REVIEW_SIGNED = Step("review", "review", ("signature_png",), needs_card=True)
 SIGN = Step("sign", "sign", ("signature_png",), needs_card=True)
 SUBMIT = Step("submit", "submit", needs_card=True, cancellable=False)
 PRINT = Step("print", "print", cancellable=False)
@@ -122,11 +124,18 @@ def _journey(
     photo: Step | None = PHOTO,
     after_photo: tuple[Step, ...] = (),
     done: Step = DONE,
+    quick: bool = False,
 ) -> Journey:
     """Consent → card → (middle) → photo → (after_photo) → review → sign → submit → print →
-    done, plus failures. ``photo=None``: a journey without a photo (residence registration)."""
+    done, plus failures. ``photo=None``: a journey without a photo (residence registration).
+
+    ``quick`` (issue 14, fewer taps): the card laid on the reader while the materials and
+    consent are shown is the consent (the screen says so; the card step stays for those who tap
+    "agree" first), and the applicant signs on the review screen (no sign step)."""
     shot = [photo] if photo is not None else []
-    form = [*middle, *shot, *after_photo, REVIEW, SIGN]
+    form = [*middle, *shot, *after_photo, REVIEW_SIGNED if quick else REVIEW]
+    if not quick:
+        form.append(SIGN)
     steps = [
         CONSENT,
         CARD,
@@ -152,6 +161,11 @@ def _journey(
         Transition("card", "under_age", "under_age"),
         Transition(middle[0].key, "back", "card"),
     ]
+    if quick:  # the card read on the consent screen: the same age gate as the card step
+        t += [
+            Transition("consent", "adult", first_form),
+            Transition("consent", "under_age", "under_age"),
+        ]
     # middle steps chain linearly unless a rule of theirs branches (declared in ``extra``)
     chain = [s.key for s in form]
     ruled = {s.key for s in middle if s.rule}
@@ -166,7 +180,7 @@ def _journey(
         if s.key not in ("decision",)
     ]
     t += [
-        Transition("sign", "next", "submit"),
+        Transition("review" if quick else "sign", "next", "submit"),
         Transition("submit", "submitted", "print"),
         Transition("submit", "disk_full", "disk_full"),
         Transition("disk_full", "retry", "submit"),
@@ -201,16 +215,15 @@ def _journey(
 # -- the journeys ---------------------------------------------------------------------------
 
 PERMIT = Step("permit", "permit", ("permit",), rule="renewal_window", needs_card=True)
-DECISION = Step("decision", "decision", needs_card=True)
 TOO_EARLY = Step("too_early", "ending", cancellable=False)
 EXPIRED = Step("expired", "ending", cancellable=False)
 
 RENEWAL = _journey(
     "renewal",
     # renewal keeps the registered 办理条件 and household: only the address is confirmed
+    # the decision is a banner on the address screen, not a screen of its own
     [
         PERMIT,
-        DECISION,
         Step(
             "address",
             "address",
@@ -221,7 +234,7 @@ RENEWAL = _journey(
         PHONE,
     ],
     [
-        Transition("permit", "renew", "decision"),
+        Transition("permit", "renew", "address"),
         Transition("permit", "too_early", "too_early"),
         Transition("permit", "expired", "expired"),
         Transition("too_early", "next", "welcome"),
@@ -231,6 +244,7 @@ RENEWAL = _journey(
     ],
     "renewal",
     (TOO_EARLY, EXPIRED),
+    quick=True,
 )
 
 REPLACEMENT = _journey(
@@ -245,6 +259,7 @@ REPLACEMENT = _journey(
     ELIGIBILITY_CHECKED,
     "replacement",
     (NOT_ELIGIBLE,),
+    quick=True,
 )
 
 EXCHANGE_PERMIT = Step("permit", "permit", ("permit",), rule="exchange_permit", needs_card=True)
@@ -260,11 +275,12 @@ EXCHANGE = _journey(
     ],
     "exchange",
     (EXPIRED, NOT_ELIGIBLE),
+    quick=True,
 )
 
 CHANGES = Step("changes", "changes", ("changes",), needs_card=True)
-CHANGE = _journey("change", [CHANGES, ADDRESS, PHONE], [], "change")
-CORRECTION = _journey("correction", [CHANGES, PHONE], [], "correction")
+CHANGE = _journey("change", [CHANGES, ADDRESS, PHONE], [], "change", quick=True)
+CORRECTION = _journey("correction", [CHANGES, PHONE], [], "correction", quick=True)
 
 # -- 申领 (first application) and 居住登记 (residence registration) ---------------------------
 

@@ -206,3 +206,9 @@ def test_a_long_kiosk_number_is_printed_whole_on_the_slip() -> None:
     )
     for lang in ("zh", "en"):
         assert "KC-FT01-K01-20261128-0001" in flat(render_slip(app, "80mm", lang))
+
+
+def test_a_correction_asks_for_what_shows_the_right_entry_not_a_change_of_name() -> None:
+    app = sample_application("correction")  # its item: the name
+    text = flat(render_slip(app))
+    assert "写有正确内容的居民身份证或户口簿" in text and "改名证明" not in text

@@ -90,7 +90,7 @@ def test_the_app_shows_out_of_service_with_the_reason_and_keeps_running(
     proc = _start_app(kiosk_home, mount, *extra)
     assert proc.stderr is not None
     lines: list[str] = []
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any("the screen shows:" in ln for ln in lines):
         line = proc.stderr.readline()
         if not line:

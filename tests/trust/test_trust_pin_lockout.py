@@ -143,7 +143,7 @@ def test_parallel_cli_tries_with_a_wrong_admin_pin(
         )
         for cmd in commands
     ]
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180
     while not all(_waiting_on_stdin(p.pid) for p in procs) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert all(_waiting_on_stdin(p.pid) for p in procs), "every process waits for its PIN"

@@ -75,3 +75,34 @@ def problems(top: QWidget, where: str) -> list[str]:
             if not window_rect.contains(at):
                 found.append(f"{name} {getattr(widget, 'text', lambda: '')()!r} outside the screen")
     return found
+
+
+MIN_VIEW = 120  # px of the scrolled part left above the keyboard: a field and its caption
+
+
+def keys_up_problems(screen: QWidget, where: str) -> list[str]:
+    """With the keyboard (or the handwriting pad) up: everything :func:`problems` finds, plus
+    the field being typed in hidden behind the keys or cut at the edge of what shows, too little
+    room left above the keys, and more to see without the 64 px scroll buttons."""
+    found = problems(screen, where)
+    area = getattr(screen, "scroll_area", None)
+    pad = getattr(screen, "keypad", None)
+    if area is None or pad is None or not pad.isVisibleTo(screen):
+        return [*found, f"{where}: the keyboard is not up"]
+    view = area.viewport()
+    if view.height() < MIN_VIEW:
+        found.append(f"{where}: {view.height()} px left above the keys")
+    edit = pad.target
+    if isinstance(edit, QLineEdit) and edit.isVisibleTo(screen):
+        at = QRect(edit.mapTo(view, edit.rect().topLeft()), edit.size())
+        if not view.rect().contains(at):
+            found.append(f"{where}: the field typed in is cut off ({at} in {view.rect()})")
+    bar = area.verticalScrollBar()
+    arrows = [getattr(screen, n, None) for n in ("scroll_up", "scroll_down")]
+    if bar.maximum() > 0:
+        for arrow in arrows:
+            if arrow is None or not arrow.isVisibleTo(screen):
+                found.append(f"{where}: more to see but no scroll button")
+            elif min(arrow.width(), arrow.height()) < MIN_TARGET:
+                found.append(f"{where}: scroll button {arrow.width()}×{arrow.height()} px")
+    return found

@@ -297,3 +297,19 @@ def test_chinese_texts_use_full_width_punctuation() -> None:
         if CJK.search(bare) and HALF_WIDTH.search(bare):
             wrong.append((where, text))
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "days", "said"), [("zh", 3, "确认送达3天后"), ("en", 1, "1 day after")]
+)
+def test_the_retention_promise_states_what_retention_does(
+    make_kiosk, lang: str, days: int, said: str
+) -> None:
+    """The days are the kiosk's own ``sync.retention_days``, the ones kiosk.sync.retention uses."""
+    kiosk = make_kiosk(camera=False, **{"kiosk.language": lang, "sync.retention_days": days})
+    a = Applicant(kiosk.window)
+    a.tap(text_key="welcome.start")
+    a.tap(choice="renewal")
+    text = shown_text(a)
+    assert said in text
+    assert ("打印用的文件打印后即删除" if lang == "zh" else "print files are deleted") in text

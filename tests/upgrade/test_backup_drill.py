@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from upgrade_parts import HubServer, Release, exported, free_port, is_plain_sqlite, until
 
+pytestmark = pytest.mark.slow  # real processes, one release after another
+
 ADMIN_PIN = "480715"
 PLAIN_HTTP = "--allow-plain-http"  # enrolment over http:// on 127.0.0.1 (issue 16)
 
@@ -110,6 +112,14 @@ def test_backup_wipe_restore_sync(current: Release, hub_db: str, tmp_path: Path)
         lines = exported(current, hub_db, tmp_path / "export.jsonl")
         uuids = [line["uuid"] for line in lines]
         assert len(uuids) == len(set(uuids)) == 30
+
+        # the restored kiosk takes applicants again: today's numbers the dead kiosk gave out
+        # after the backup are never given out twice
+        current.kiosk("demo-data", "--count", "2", "--seed", "5", "--to-enrolled-hub")
+        assert current.kiosk("sync", "run", "--once")["pending"] == 0
+        lines = exported(current, hub_db, tmp_path / "export2.jsonl")
+        numbers = [line["application"]["application_number"] for line in lines]
+        assert len(numbers) == len(set(numbers)) == 32
     finally:
         hub.stop()
 
@@ -171,6 +181,10 @@ def test_backup_killed_half_way_leaves_no_backup_that_is_not_whole(
     kill_when(lambda: any(home.glob(".backup-*/kiosk.sqlite3")))  # copying the database
     kill_when(lambda: any(usb.glob(".kiosk-*.part")))  # writing the backup file
     assert all(p.name.startswith(".") for p in usb.iterdir())
+    # what the killed runs left in the data folder: the copy, under a key that died with them
+    left = [f for f in home.glob(".backup-*/**/*") if f.is_file()]
+    assert left and not any(b"snapshot_key" in f.read_bytes() for f in left)
+    assert not any(is_plain_sqlite(f) for f in left)
 
     created = demo.kiosk("backup", "create", "--to", str(usb))
     assert [p.name for p in usb.glob("*.kbak")] == [Path(created["path"]).name]

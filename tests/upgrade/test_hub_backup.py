@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from upgrade_parts import HubServer, Release, exported, free_port
 
+pytestmark = pytest.mark.slow  # real processes, one release after another
+
 PLAIN_HTTP = "--allow-plain-http"
 
 

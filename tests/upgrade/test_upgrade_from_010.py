@@ -14,9 +14,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from upgrade_parts import HubServer, Release, exported, free_port, is_plain_sqlite, until
 
 from kiosk import __version__
+
+pytestmark = pytest.mark.slow  # real processes, one release after another
 
 ADMIN_PIN = "480715"
 

@@ -35,3 +35,31 @@ def test_wizard_sets_the_backup_key_and_folder(qtbot: QtBot, tmp_path: Path) -> 
     (tmp_path / "usb").mkdir()
     made = backup.create_backup(tmp_path / "usb", config)  # the kiosk can now back itself up
     assert made.key_file is None and made.path.exists()
+
+
+def test_another_kiosk_takes_the_office_key_from_its_pub_file(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    key = backup.set_backup_key(tmp_path / "keydrive" / "office-backup.key", tmp_path / "k1.toml")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env["KIOSK_HOME"] = str(tmp_path / "second-kiosk")
+
+    def key_set(value: str) -> tuple[int, dict[str, object]]:
+        out = subprocess.run(
+            [sys.executable, "-m", "kiosk", "backup", "key", "set", value, "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return out.returncode, json.loads(out.stdout)
+
+    code, answer = key_set(str(tmp_path / "keydrive" / "office-backup.key"))  # the private half
+    assert code == 1 and answer["ok"] is False
+    code, answer = key_set(key["public_file"])
+    assert (code, answer) == (0, {"ok": True, "key_id": key["key_id"]})
+    second = Config.load(path=tmp_path / "second-kiosk" / "config.toml", environ={})
+    assert second["backup.public_key"] == Path(key["public_file"]).read_text().strip()

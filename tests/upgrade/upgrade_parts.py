@@ -82,7 +82,10 @@ def install_release(version: str, target: Path) -> Path:
         capture_output=True,
     )
     with tarfile.open(RELEASES / f"sz_residence_kiosk-{version}-resources.tar.gz") as tar:
-        tar.extractall(target, filter="data")
+        if hasattr(tarfile, "data_filter"):  # PEP 706 (3.11.4+; Debian backports it)
+            tar.extractall(target, filter="data")
+        else:  # our own archive, from releases/
+            tar.extractall(target)
     fonts = target / "resources" / "fonts"
     for font in (REPO / "resources" / "fonts").glob("*.ttf"):  # built by scripts/setup
         (fonts / font.name).symlink_to(font)

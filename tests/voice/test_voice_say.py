@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import wave
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.voice import cache as cache_module
 from kiosk.voice import espeak
 from kiosk.voice.cache import PromptCache
 
@@ -62,10 +64,22 @@ def test_bad_arguments_exit_2(tmp_path: Path) -> None:
 def test_cache_renders_a_prompt_once(tmp_path: Path) -> None:
     cache = PromptCache(espeak.find(), tmp_path / "voice")
     first = cache.render("请稍候", "zh")
-    stamp = first.stat().st_mtime_ns
+    inode = first.stat().st_ino  # a new render would replace the file (a new inode)
     again = cache.render("请稍候", "zh")
-    assert again == first and again.stat().st_mtime_ns == stamp
+    assert again == first and again.stat().st_ino == inode
     assert cache.render("请稍候", "en") != first  # another voice, another file
     assert sorted(p.name for p in (tmp_path / "voice").iterdir()) == sorted(
         [first.name, cache.render("请稍候", "en").name]
     )  # no half-written temporary files left behind
+
+
+def test_cache_drops_the_least_recently_used(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cache_module, "MAX_FILES", 2)
+    cache = PromptCache(espeak.find(), tmp_path / "voice")
+    a = cache.render("第一句", "zh")
+    b = cache.render("第二句", "zh")
+    os.utime(a, (1, 1))  # both used long ago, b more recently than a ...
+    os.utime(b, (2, 2))
+    cache.render("第一句", "zh")  # ... then a is used again
+    c = cache.render("第三句", "zh")
+    assert a.is_file() and c.is_file() and not b.exists()

@@ -126,3 +126,15 @@ def test_voice_buttons_fit_the_top_bar(kiosk, qtbot, lang: str, large: bool) -> 
     bar = window.findChild(QFrame, "topBar")
     assert window.repeat_button.isVisibleTo(bar) and window.mute_button.isVisibleTo(bar)
     assert layout_check.problems(bar, f"top bar {lang} large={large}") == []
+
+
+@pytest.mark.gui
+def test_dialogs_are_spoken_too(kiosk, qtbot) -> None:
+    made, output = kiosk
+    window = made.window
+    made.ctx.go("next")
+    qtbot.waitUntil(lambda: window.state == "services")
+    window.confirm_cancel()
+    said = output.played[-1]
+    assert said == (window.texts.tr("cancel.title") + "。" + window.texts.tr("cancel.body"), "zh")
+    window.overlay.close_overlay()

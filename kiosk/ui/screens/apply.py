@@ -10,18 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout
 
+from kiosk import logs
 from kiosk.documents import values
 from kiosk.domain import clock, codes
 from kiosk.ui.kit import button, choice_grid, field_edit, frame, label
 from kiosk.ui.screens.basic import Done, Result
-from kiosk.ui.screens.forms import AddressScreen, ConditionScreen, FormScreen
+from kiosk.ui.screens.forms import ConditionScreen, FormScreen
 from kiosk.ui.screens.photo import PhotoScreen, ReceiptScanner
 from kiosk.ui.widgets import DatePicker, date_text
 
+_log = logs.get("kiosk.ui")
 
-class ResidenceScreen(AddressScreen):
+
+class ResidenceScreen(FormScreen):
     """District → street → community (社区), then the road, number, building and room."""
 
     name = "residence"
@@ -79,15 +82,21 @@ class ResidenceScreen(AddressScreen):
             self.add_keypad(lay)
 
     def set_district(self, code: str) -> None:
-        if code != self.ctx.visit.residence.district:
-            self.ctx.visit.residence.community = ""
-        super().set_district(code)
+        addr = self.ctx.visit.residence
+        if code != addr.district:  # a street and community of another district do not stay
+            addr.district, addr.street, addr.community = code, "", ""
+            self.ctx.visit.collection_point = ""
+        self.enter()
 
     def set_street(self, street: str) -> None:
-        if street != self.ctx.visit.residence.street:
-            self.ctx.visit.residence.community = ""
+        addr = self.ctx.visit.residence
+        if street != addr.street:
+            addr.street, addr.community = street, ""
             self.ctx.visit.collection_point = ""  # its default follows the street
-        super().set_street(street)
+        self.enter()
+
+    def set_detail(self, text: str) -> None:
+        self.ctx.visit.residence.detail = text
 
     def set_community(self, community: str) -> None:
         self.ctx.visit.residence.community = community
@@ -120,6 +129,7 @@ class ApplyConditionScreen(ConditionScreen):
 
     def build(self, lay: QVBoxLayout) -> None:
         visit = self.ctx.visit
+        self.captions: dict[QLineEdit, str] = {}  # each field's own error names it
         self.title(lay, "condition.title", "condition.subtitle")
         lay.addLayout(
             choice_grid(
@@ -152,11 +162,11 @@ class ApplyConditionScreen(ConditionScreen):
                 row.setSpacing(24)
             col = QVBoxLayout()
             col.setSpacing(8)
+            caption = self.texts.pick(codes.detail_field(key))
             edit = self.add_field(
-                col,
-                self.texts.pick(codes.detail_field(key)),
-                field_edit("text", visit.condition_details.get(key, ""), 60),
+                col, caption, field_edit("text", visit.condition_details.get(key, ""), 60)
             )
+            self.captions[edit] = caption
             edit.textChanged.connect(
                 lambda text, k=key: visit.condition_details.__setitem__(k, text)
             )
@@ -177,6 +187,18 @@ class ApplyConditionScreen(ConditionScreen):
             for k in codes.student_details():
                 visit.condition_details.pop(k, None)
         self.enter()
+
+    def done(self) -> None:
+        visit = self.ctx.visit
+        if not visit.condition:
+            self.show_error(self.texts.tr("condition.need"))
+            return
+        if visit.student is None:
+            self.show_error(self.texts.tr("condition.need_student"))
+            return
+        if self.first_empty(self.captions):  # said under the field that is empty
+            return
+        self.ctx.advance()
 
 
 class OfferRegistration(FormScreen):
@@ -288,9 +310,7 @@ class LivingScreen(FormScreen):
         left.addWidget(label(self.texts.tr("living.since"), "fieldCaption"))
         picker = DatePicker(self.texts, visit.lived_since)
         picker.picked.connect(self.set_since)
-        left.addWidget(picker)
-        if visit.lived_since is not None:
-            left.addWidget(label("✓ " + date_text(self.texts, visit.lived_since), "value"))
+        left.addWidget(picker)  # it says the day picked
         left.addStretch(1)
         row.addLayout(left, 3)
         right = QVBoxLayout()
@@ -343,19 +363,27 @@ class FirstDone(Done):
 
 
 class EligibleResult(Result):
-    """The eligibility answer "yes", with the way straight into the application (申领)."""
+    """The eligibility answer "yes", with the way straight into the application (申领): that is
+    the way forward; "back to start" stays at hand."""
 
     name = "eligible_result"
 
     def build(self, lay: QVBoxLayout) -> None:
-        super().build(lay)
-        # the base footer has "back to start" on the right; the application goes beside it
+        self.title(lay, "result.yes")
+        box, inner = frame("goodCard")
+        inner.addWidget(label("✓ " + self.texts.tr("result.yes.short"), "value"))
+        for reason in self.ctx.decision.reasons if self.ctx.decision else ():
+            inner.addWidget(label(self.texts.pick(reason)))
+        lay.addWidget(box)
+        lay.addWidget(label(self.texts.tr("result.note"), "note"))
         row = QHBoxLayout()
+        home = button(self.texts.tr("btn.home"), lambda: self.ctx.go("next"))
+        home.setProperty("choice", "home")
+        row.addWidget(home)
         row.addStretch(1)
-        start = button(self.texts.tr("apply.start"), lambda: self.ctx.go("apply"), "add")
-        start.setProperty("choice", "apply")
-        row.addWidget(start)
-        lay.insertLayout(lay.count() - 1, row)
+        lay.addLayout(row)
+        lay.addStretch(1)
+        self.footer(lay, "apply.start", on_next=lambda: self.ctx.go("apply"), cancel=False)
 
 
 class ProgressConsent(FormScreen):
@@ -490,7 +518,8 @@ class ProgressList(FormScreen):
                 id_number=id_number,
                 number=number,
             )
-        except Exception as exc:  # the database: said as "nothing found here", logged by type
+        except Exception as exc:  # this kiosk's own database failed: said, logged by its type
+            _log.error("progress lookup failed: %s", type(exc).__name__)
             return exc
 
     def _show(self, result: Any) -> None:
@@ -502,7 +531,10 @@ class ProgressList(FormScreen):
             if widget is not None:
                 widget.deleteLater()
         self.shown = True
-        entries = [] if isinstance(result, Exception) else list(result)
+        if isinstance(result, Exception):
+            self.rows.addWidget(label("✗ " + self.texts.tr("progress.failed"), "error"))
+            return
+        entries = list(result)
         if not entries:
             self.rows.addWidget(label(self.texts.tr("progress.none"), "value"))
             return

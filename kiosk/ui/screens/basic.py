@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout
 
+from kiosk import logs
 from kiosk.documents import values
 from kiosk.domain import codes
 from kiosk.ui.base import Screen
 from kiosk.ui.card_source import CardRead
 from kiosk.ui.kit import WrapButton, button, frame, label, toggle
+from kiosk.workflows import branching
 from kiosk.workflows.journeys import MENU
 
 
@@ -81,7 +83,7 @@ class Services(Screen):
             grid.setColumnStretch(col, 1)
         lay.addLayout(grid)
         lay.addStretch(1)
-        self.footer(lay, next_key=None)
+        self.footer(lay, next_key=None, cancel=False)  # nothing begun yet: nothing to cancel
 
 
 class Info(Screen):
@@ -97,7 +99,7 @@ class Info(Screen):
         inner2.addWidget(label(self.texts.tr("info.more"), "note"))
         lay.addWidget(box2)
         lay.addStretch(1)
-        self.footer(lay, next_key=None)
+        self.footer(lay, next_key=None, cancel=False)
 
 
 class Consent(Screen):
@@ -134,8 +136,29 @@ class Consent(Screen):
             row.addWidget(self.materials(service, 1 if wide else 2), 1)
             row.addWidget(box, 1)
             lay.addLayout(row)
+        if self.card_agrees():
+            lay.addWidget(label("▼  " + self.texts.tr("consent.card_agrees"), "value"))
         lay.addStretch(1)
         self.footer(lay, "consent.agree", back=True)
+
+    def card_agrees(self) -> bool:
+        """Laying the card on the reader here is the consent (issue 14: fewer taps); the screen
+        says so above, and "agree" still leads to the card screen."""
+        journey = self.ctx.journey
+        return journey is not None and "adult" in journey.triggers_from("consent")
+
+    def on_card(self, read: CardRead) -> None:
+        if not self.card_agrees():
+            return  # nothing is read before consent
+        card = self.ctx.visit.card = read.card
+        logs.register_sensitive(  # masked in every log line until the wipe
+            *(
+                getattr(card, f, None)
+                for f in ("name", "name_en", "id_number", "address", "pass_number")
+            )
+        )
+        self.ctx.decision = branching.decide("age_gate", self.ctx.visit, self.ctx.rules)
+        self.ctx.go(self.ctx.decision.outcome)
 
     def materials(self, service: str, columns: int) -> QFrame:
         """What to bring, in words an applicant can act on; tapping one marks it as in hand."""
@@ -196,23 +219,6 @@ class Ending(Screen):
         self.footer(lay, "btn.home", back=back, cancel=False)
 
 
-class Decision(Screen):
-    """The renewal decision in plain words (only reached when renewal is possible)."""
-
-    name = "decision"
-
-    def build(self, lay: QVBoxLayout) -> None:
-        self.title(lay, "decision.title")
-        box, inner = frame("goodCard")
-        inner.addWidget(label("✓ " + self.texts.tr("decision.ok"), "value"))
-        for reason in self.ctx.decision.reasons if self.ctx.decision else ():
-            inner.addWidget(label(self.texts.pick(reason)))
-        lay.addWidget(box)
-        lay.addWidget(label(self.texts.pick(self.ctx.rules.employer_note), "note"))
-        lay.addStretch(1)
-        self.footer(lay)
-
-
 class Result(Screen):
     """The eligibility query's answer."""
 
@@ -258,7 +264,31 @@ class Done(Screen):
                 inner2.addWidget(label("•  " + self.texts.pick(materials[key])))
         lay.addWidget(box2)
         lay.addStretch(1)
+        # back to the welcome screen by itself (the slip holds the numbers); "finish" at once
+        self.remaining = int(self.ctx.config["timeouts.done_seconds"])
+        self.countdown = label(self.texts.tr("done.countdown", n=self.remaining), "note")
+        lay.addWidget(self.countdown)
         self.footer(lay, "btn.finish", back=False, cancel=False)
+        if not hasattr(self, "timer"):
+            self.timer = QTimer(self)
+            self.timer.setInterval(1000)
+            self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        if self.ctx.step is None or self.ctx.step.screen != self.name:
+            self.timer.stop()
+            return
+        self.remaining -= 1
+        if self.remaining <= 0:
+            self.timer.stop()
+            self.ctx.go("next")
+            return
+        self.countdown.setText(self.texts.tr("done.countdown", n=self.remaining))
+
+    def leave(self) -> None:
+        if hasattr(self, "timer"):
+            self.timer.stop()
 
 
 class CardRemoved(Screen):

@@ -107,7 +107,7 @@ class ReviewScreen(Screen):
                 lines.append(
                     self.texts.tr(
                         "review.pair",
-                        label=self.texts.tr("condition.student"),
+                        label=self.texts.tr("review.student"),
                         value=self.texts.tr(answer),
                     )
                 )
@@ -185,7 +185,56 @@ class ReviewScreen(Screen):
             grid.setColumnStretch(col, 1)
         lay.addWidget(grid_host)  # the screen scrolls when the sections do not fit
         lay.addStretch(1)
-        self.footer(lay, "review.confirm")
+        self.pad: SignaturePad | None = None
+        if self.ctx.step is not None and "signature_png" in self.ctx.step.fields:
+            self.sign_here()
+            self.footer(lay, "sign.confirm", on_next=self.done)
+        else:
+            self.footer(lay, "review.confirm")
+
+    def sign_here(self) -> None:
+        """Signed on this screen (issue 14): the declaration being signed above the pad, fixed
+        under the answers; "write again" beside the declaration, away from the pad, and a gap
+        between the pad and the buttons below it, so no stroke ends on a button."""
+        area = QVBoxLayout()
+        area.setSpacing(8)
+        head = QHBoxLayout()
+        head.setSpacing(16)
+        words = QVBoxLayout()
+        words.addWidget(label(self.texts.tr("sign.declaration_title"), "sectionTitle"))
+        declaration = label(self.texts.tr("sign.declaration"), "declaration")
+        words.addWidget(declaration)
+        words.addWidget(label(self.texts.tr("sign.here"), "note"))
+        self.spoken.append(self.texts.tr("sign.here"))
+        head.addLayout(words, 1)
+        self.pad = SignaturePad()
+        self.pad.setFixedHeight(260)
+        self.ctx.visit.signature_png = None  # signed again over the answers as they are now
+        head.addWidget(
+            button(self.texts.tr("sign.clear"), self.clear), 0, Qt.AlignmentFlag.AlignTop
+        )
+        area.addLayout(head)
+        area.addWidget(self.pad)
+        self.error = label(self.texts.tr("sign.empty"), "error")
+        self.error.hide()
+        area.addWidget(self.error)
+        area.addSpacing(24)
+        self.bottom.addLayout(area)
+
+    def clear(self) -> None:
+        if self.pad is not None:
+            self.pad.clear()
+        self.ctx.visit.signature_png = None
+
+    def done(self) -> None:
+        if self.pad is None:
+            return
+        if self.pad.is_empty():
+            self.error.show()
+            self.say(self.error.text())  # spoken too (docs/ui.md, Voice)
+            return
+        self.ctx.visit.signature_png = self.pad.png()
+        self.ctx.advance()
 
 
 class SignScreen(Screen):

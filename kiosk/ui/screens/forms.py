@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import logs
+from kiosk.documents import values
 from kiosk.domain import codes, idnumber
-from kiosk.domain.application import ChangeItem, Relative
+from kiosk.domain.application import Address, ChangeItem, Relative
 from kiosk.ui.base import Screen
 from kiosk.ui.keypad import Keypad
 from kiosk.ui.kit import button, choice_grid, field_edit, frame, label
 from kiosk.ui.widgets import DatePicker
+from kiosk.workflows import branching
 
 PHONE = re.compile(r"^1[3-9][0-9]{9}$")
 
@@ -40,6 +42,8 @@ class FormScreen(Screen):
     def enter(self) -> None:
         self.keypad: Keypad | None = None
         self.fields: list[QLineEdit] = []
+        # each field's own error line, right under it (issue 14: errors where they happen)
+        self.field_errors: dict[QLineEdit, QWidget] = {}
         self.error = label("", "error")
         self.error.hide()
         super().enter()
@@ -65,7 +69,43 @@ class FormScreen(Screen):
         lay.addWidget(edit)
         edit.installEventFilter(self)
         self.fields.append(edit)
+        error = label("", "error")
+        error.setObjectName("fieldError")
+        error.setProperty("field", caption)
+        error.hide()
+        lay.addWidget(error)
+        self.field_errors[edit] = error
+        edit.textChanged.connect(lambda _text, e=edit: self.clear_field_error(e))
         return edit
+
+    def field_error(self, edit: QLineEdit, text: str) -> None:
+        """Say what is wrong right under the field, mark the field, and speak it."""
+        edit.setProperty("invalid", True)
+        edit.style().unpolish(edit)
+        edit.style().polish(edit)
+        error = self.field_errors[edit]
+        error.setText("✗ " + text)
+        error.show()
+        self.error.hide()
+        self.say(text)  # every error is spoken too (docs/ui.md, Voice)
+        QTimer.singleShot(0, lambda: self.reveal(error))
+
+    def clear_field_error(self, edit: QLineEdit) -> None:
+        error = self.field_errors.get(edit)
+        if error is None or not edit.property("invalid"):
+            return
+        edit.setProperty("invalid", False)
+        edit.style().unpolish(edit)
+        edit.style().polish(edit)
+        error.hide()
+
+    def first_empty(self, captions: dict[QLineEdit, str]) -> bool:
+        """Mark the first empty field of ``captions`` with its own error; False when none is."""
+        for edit, caption in captions.items():
+            if not edit.text().strip():
+                self.field_error(edit, self.texts.tr("field.empty", what=caption))
+                return True
+        return False
 
     def add_keypad(self, lay: QVBoxLayout, hideable: bool = True, inline: bool = False) -> Keypad:
         """The keyboard at the bottom, shown while a field has focus; ``inline``: always there,
@@ -173,6 +213,13 @@ class PermitScreen(FormScreen):
     def set_date(self, day: object) -> None:
         self.ctx.visit.permit.expires = day  # type: ignore[assignment]
         self.error.hide()
+        # a date the rule accepts moves on by itself (one tap); any other waits for "next",
+        # which leads to the screen that says why (a wrong day tapped can still be changed)
+        step = self.ctx.step
+        if step is not None and step.rule:
+            outcome = branching.decide(step.rule, self.ctx.visit, self.ctx.rules).outcome
+            if outcome in ("renew", "valid"):
+                QTimer.singleShot(0, lambda: self.ctx.step is step and self.ctx.advance())
 
     def done(self) -> None:
         if self.ctx.visit.permit.expires is None:
@@ -188,6 +235,13 @@ class AddressScreen(FormScreen):
     def build(self, lay: QVBoxLayout) -> None:
         addr = self.ctx.visit.residence
         self.title(lay, "address.title", "address.subtitle")
+        journey = self.ctx.journey.key if self.ctx.journey else ""
+        if journey == "renewal":
+            self.renewal_banner(lay)
+        elif journey == "change" and any(
+            c.item == "residence_address" for c in self.ctx.visit.changes
+        ):
+            lay.addWidget(label(self.texts.tr("address.new_from_changes"), "note"))
         districts = codes.districts()
         lay.addWidget(label(self.texts.tr("address.district"), "value"))
         lay.addLayout(
@@ -223,9 +277,44 @@ class AddressScreen(FormScreen):
         if addr.street:
             self.add_keypad(lay)
 
+    def renewal_banner(self, lay: QVBoxLayout) -> None:
+        """The renewal decision on this screen, not a screen of its own; then "地址未变" (one tap
+        for the usual case) above the district and street for a new address."""
+        permit = self.ctx.visit.permit
+        decision = (
+            branching.decide("renewal_window", self.ctx.visit, self.ctx.rules)
+            if permit.expires is not None
+            else None
+        )
+        if decision is not None and decision.outcome == "renew":
+            box, inner = frame("goodCard")
+            inner.addWidget(label("✓ " + self.texts.tr("decision.ok"), "value"))
+            self.spoken.append(self.texts.tr("decision.ok"))  # said with the screen's prompt
+            for reason in decision.reasons:
+                inner.addWidget(label(self.texts.pick(reason)))
+            inner.addWidget(label(self.texts.pick(self.ctx.rules.employer_note), "note"))
+            lay.addWidget(box)
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        same = self.ctx.visit.residence.unchanged
+        b = button(
+            ("✓ " if same else "") + self.texts.tr("address.unchanged"), self.unchanged, "bigChoice"
+        )
+        b.setProperty("choice", "unchanged")
+        row.addWidget(b)
+        row.addWidget(label(self.texts.tr("address.unchanged.hint"), "note"), 1)
+        lay.addLayout(row)
+
+    def unchanged(self) -> None:
+        """The address already registered: nothing else to choose or type."""
+        self.ctx.visit.residence = Address(unchanged=True)
+        self.ctx.advance()
+
     def set_district(self, code: str) -> None:
-        if code != self.ctx.visit.residence.district:
-            self.ctx.visit.residence.district, self.ctx.visit.residence.street = code, ""
+        residence = self.ctx.visit.residence
+        residence.unchanged = False
+        if code != residence.district:
+            residence.district, residence.street = code, ""
         self.enter()
 
     def set_street(self, street: str) -> None:
@@ -237,9 +326,21 @@ class AddressScreen(FormScreen):
 
     def done(self, optional: bool) -> None:
         addr = self.ctx.visit.residence
-        if not (addr.district and addr.street) or (not optional and not addr.detail.strip()):
+        if addr.unchanged:
+            self.ctx.advance()
+            return
+        if not (addr.district and addr.street):
             self.show_error(self.texts.tr("address.incomplete"))
             return
+        if not optional and self.fields and not addr.detail.strip():
+            self.field_error(
+                self.fields[0], self.texts.tr("field.empty", what=self.texts.tr("address.detail"))
+            )
+            return
+        # a change of address: the new one is what was chosen here (typed once, not twice)
+        for change in self.ctx.visit.changes:
+            if change.item == "residence_address":
+                change.new = values.address(addr, self.texts.language())
         self.ctx.advance()
 
 
@@ -261,9 +362,18 @@ class PhoneScreen(FormScreen):
     def set_phone(self, text: str) -> None:
         self.ctx.visit.phone = text
 
+    def phone_problem(self, phone: str) -> str:
+        """Exactly what is wrong with a mobile number, in words (never only a colour)."""
+        if not phone:
+            return self.texts.tr("phone.empty")
+        if len(phone) != 11:
+            return self.texts.tr("phone.length", n=len(phone))
+        return self.texts.tr("phone.start", start=phone[:2])
+
     def done(self) -> None:
-        if not PHONE.match(self.ctx.visit.phone):
-            self.show_error(self.texts.tr("phone.bad"))
+        phone = self.ctx.visit.phone
+        if not PHONE.match(phone):
+            self.field_error(self.fields[0], self.phone_problem(phone))
             return
         logs.register_sensitive(self.ctx.visit.phone)  # masked in every log line until the wipe
         self.ctx.advance()
@@ -277,6 +387,7 @@ class ConditionScreen(FormScreen):
 
     def build(self, lay: QVBoxLayout) -> None:
         visit = self.ctx.visit
+        self.captions: dict[QLineEdit, str] = {}
         self.title(lay, "condition.title", "condition.subtitle")
         conditions = codes.conditions()
         lay.addLayout(
@@ -312,11 +423,11 @@ class ConditionScreen(FormScreen):
             for key in current.details:
                 col = QVBoxLayout()
                 col.setSpacing(8)
+                caption = self.texts.pick(codes.detail_field(key))
                 edit = self.add_field(
-                    col,
-                    self.texts.pick(codes.detail_field(key)),
-                    field_edit("text", visit.condition_details.get(key, ""), 60),
+                    col, caption, field_edit("text", visit.condition_details.get(key, ""), 60)
                 )
+                self.captions[edit] = caption
                 edit.textChanged.connect(
                     lambda text, k=key: visit.condition_details.__setitem__(k, text)
                 )
@@ -345,8 +456,7 @@ class ConditionScreen(FormScreen):
         if self.ctx.visit.student is None:
             self.show_error(self.texts.tr("condition.need_student"))
             return
-        if any(not e.text().strip() for e in self.fields):
-            self.show_error(self.texts.tr("form.fill_all"))
+        if self.first_empty(self.captions):
             return
         self.ctx.advance()
 
@@ -424,8 +534,17 @@ class RelativesScreen(FormScreen):
 
     def add(self) -> bool:
         name, number = self.name_edit.text().strip(), self.id_edit.text().strip().upper()
-        if not name or not idnumber.check(number).valid:
-            self.show_error(self.texts.tr("relatives.bad"))
+        if self.first_empty(
+            {
+                self.name_edit: self.texts.tr("relatives.name"),
+                self.id_edit: self.texts.tr("relatives.id"),
+            }
+        ):
+            return False
+        checked = idnumber.check(number)
+        if not checked.valid:
+            reason = self.texts.pick(checked.reason) if checked.reason else ""
+            self.field_error(self.id_edit, self.texts.tr("relatives.bad_id", reason=reason))
             return False
         if not self.relation:
             self.show_error(self.texts.tr("relatives.need_relation"))
@@ -475,7 +594,7 @@ class ChangesScreen(FormScreen):
 
     def build(self, lay: QVBoxLayout) -> None:
         visit = self.ctx.visit
-        kind = self.ctx.journey.key if self.ctx.journey else "change"
+        kind = self.kind = self.ctx.journey.key if self.ctx.journey else "change"
         self.title(lay, f"changes.title.{kind}", "changes.subtitle")
         for n, item in enumerate(visit.changes):
             added, added_lay = frame()
@@ -505,6 +624,9 @@ class ChangesScreen(FormScreen):
             self.edits[key] = self.add_field(
                 col, self.texts.tr(f"changes.{key}"), field_edit("text", "", 60)
             )
+            if key == "new" and self.new_address_later():  # entered once, on the next screen
+                self.edits[key].hide()
+                col.addWidget(label(self.texts.tr("changes.new_address_next"), "note"))
             row.addLayout(col, 1)
         inner.addLayout(row)
         add_row = QHBoxLayout()
@@ -523,13 +645,39 @@ class ChangesScreen(FormScreen):
         self.enter()
         for k, text in kept.items():
             self.edits[k].setText(text)
+        # what the card says, to check rather than type again: the value being changed, or for
+        # a correction the right one (the card is what the record should have said)
+        prefill = self.edits["new" if self.kind == "correction" else "old"]
+        if not prefill.text() and not prefill.isHidden():
+            prefill.setText(self.from_card(key))
+
+    def from_card(self, item: str) -> str:
+        """The old value of ``item`` as the ID card holds it ("" when the card does not)."""
+        card = self.ctx.visit.card
+        if card is None:
+            return ""
+        field = {"name": "name", "id_number": "id_number", "household_address": "address"}
+        return str(getattr(card, field.get(item, ""), "") or "") if item in field else ""
+
+    def new_address_later(self) -> bool:
+        """A change of residence address: the new one is chosen on the address step next."""
+        journey = self.ctx.journey
+        steps = {s.key for s in journey.steps} if journey else set()
+        return self.item == "residence_address" and "address" in steps
 
     def add(self) -> None:
         old, new, why = (self.edits[k].text().strip() for k in ("old", "new", "why"))
         if not self.item:
             self.show_error(self.texts.tr("changes.need_item"))
             return
-        if not (old and new and why) or old == new:
+        asked = {
+            self.edits[k]: self.texts.tr(f"changes.{k}")
+            for k in ("old", "new", "why")
+            if not (k == "new" and self.new_address_later())
+        }
+        if self.first_empty(asked):
+            return
+        if old == new:
             self.show_error(self.texts.tr("changes.bad"))
             return
         self.ctx.visit.changes.append(ChangeItem(self.item, old, new, why))
@@ -543,7 +691,7 @@ class ChangesScreen(FormScreen):
     def done(self) -> None:
         if any(e.text().strip() for e in self.edits.values()):
             self.add()
-            if self.error.isVisible():
+            if self.error.isVisible() or any(e.isVisible() for e in self.field_errors.values()):
                 return
         if not self.ctx.visit.changes:
             self.show_error(self.texts.tr("changes.none"))
@@ -574,7 +722,14 @@ class IdentityScreen(FormScreen):
 
     def done(self) -> None:
         visit = self.ctx.visit
-        if not visit.typed_name.strip() or not idnumber.check(visit.typed_id_number).valid:
-            self.show_error(self.texts.tr("identity.bad"))
+        name, number = self.fields[0], self.fields[1]
+        if self.first_empty(
+            {name: self.texts.tr("identity.name"), number: self.texts.tr("identity.id")}
+        ):
+            return
+        checked = idnumber.check(visit.typed_id_number)
+        if not checked.valid:
+            reason = self.texts.pick(checked.reason) if checked.reason else ""
+            self.field_error(number, self.texts.tr("relatives.bad_id", reason=reason))
             return
         self.ctx.advance()

@@ -18,9 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("items") as batch:
-        batch.add_column(
-            sa.Column("demo", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+        batch.add_column(sa.Column("demo", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
