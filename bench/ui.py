@@ -104,7 +104,9 @@ def journeys(count: int) -> None:
     from kiosk.ui.applicant import Applicant, pump
     from kiosk.ui.card_source import DirectCardSource
 
-    kiosk = build(Config.load(), demo=True, cards=DirectCardSource())
+    # the done screen's countdown (timeouts.done_seconds) is the applicant reading, not the kiosk
+    config = Config.load().with_values(**{"timeouts.done_seconds": 1})
+    kiosk = build(config, demo=True, cards=DirectCardSource())
     kiosk.window.resize(1280, 860)
     kiosk.window.show()
     pump(50)

@@ -235,6 +235,15 @@ SCHEMA: tuple[Setting, ...] = (
         "sync.ca_file", str, "", "CA certificate file for a hub with a private TLS certificate"
     ),
     Setting(
+        "sync.progress_url",
+        str,
+        "",
+        "The hub's address as phones reach it (https://…); the slip then carries a QR code of "
+        "its progress page /p/<token>. Empty: no such QR code",
+        lambda v: v == "" or v.startswith(("https://", "http://")),
+        "empty, or an http(s):// address",
+    ),
+    Setting(
         "supervisor.lockout_minutes",
         int,
         15,
@@ -261,9 +270,7 @@ SCHEMA: tuple[Setting, ...] = (
         "",
         "Where the private backup key was written (named in backup output; demo: in the data folder)",
     ),
-    Setting(
-        "backup.folder", str, "", "Folder for the daily backup (USB drive or network share)"
-    ),
+    Setting("backup.folder", str, "", "Folder for the daily backup (USB drive or network share)"),
     Setting("backup.keep", int, 14, "How many daily backups to keep in that folder", _positive),
 )
 _BY_KEY = {s.key: s for s in SCHEMA}

@@ -92,6 +92,10 @@ WORDS = {
         'To check progress, tap "Application progress" on a kiosk and place your ID card or '
         "scan this slip's QR code; or give your application number at this acceptance point.",
     ),
+    "phone_progress": (
+        "手机扫码查看办理进度（只显示状态，不显示个人信息）",
+        "Scan with a phone to see the progress (status only, no personal details)",
+    ),
     "hours": ("办公时间", "Opening hours"),
     "not_receipt": ("本凭条不是受理回执。", "This slip is not the official receipt."),
     "kiosk": ("自助终端", "Kiosk"),
@@ -213,18 +217,37 @@ def add_footer(
     )
 
 
-def build(app: Application, lang: str = "zh") -> Ticket:
+def build(app: Application, lang: str = "zh", progress_url: str = "") -> Ticket:
     t = slip_ticket(app, lang)
+    add_progress_qr(t, app, lang, progress_url)
     add_materials_and_steps(t, app, lang)
     add_footer(t, app, lang)
     return t
 
 
-def render_slip(app: Application, paper: str = "80mm", lang: str = "zh") -> bytes:
+def progress_page(app: Application, progress_url: str) -> str | None:
+    """The hub's progress page for this application (``/p/<token>``), when the office set the
+    address phones reach the hub by (config ``sync.progress_url``) and the slip has a token."""
+    if not (progress_url and app.progress_token):
+        return None
+    return f"{progress_url.rstrip('/')}/p/{app.progress_token}"
+
+
+def add_progress_qr(t: Ticket, app: Application, lang: str, progress_url: str) -> None:
+    page = progress_page(app, progress_url)
+    if page is not None:
+        t.add(Text(word("phone_progress", lang), BODY, align="center"), QR(page), Rule())
+
+
+def render_slip(
+    app: Application, paper: str = "80mm", lang: str = "zh", *, progress_url: str = ""
+) -> bytes:
     """The slip as PDF bytes, ``paper`` 80mm or a4."""
-    return render_pdf(build(app, lang), paper, f"申请编号 {app.application_number}")
+    return render_pdf(build(app, lang, progress_url), paper, f"申请编号 {app.application_number}")
 
 
-def render_slip_raster(app: Application, width_dots: int = 576, lang: str = "zh") -> Image.Image:
+def render_slip_raster(
+    app: Application, width_dots: int = 576, lang: str = "zh", *, progress_url: str = ""
+) -> Image.Image:
     """The slip as a 1-bit image for an ESC/POS printer (576 dots for 80 mm paper)."""
-    return render_raster(build(app, lang), width_dots)
+    return render_raster(build(app, lang, progress_url), width_dots)

@@ -109,6 +109,8 @@ class Application:
     # landlord (a key of rules.toml [registration.relations])
     lived_since: dt.date | None = None
     householder_relation: str = ""
+    # the slip's /p/<token> on the hub's progress page (random, made when submitted)
+    progress_token: str = ""
 
     @property
     def photo_sha256(self) -> str | None:
@@ -154,6 +156,7 @@ class Application:
             "collection_point": self.collection_point,
             "lived_since": enc(self.lived_since),
             "householder_relation": self.householder_relation,
+            "progress_token": self.progress_token,
         }
         return out
 
@@ -199,6 +202,7 @@ class Application:
             collection_point=data.get("collection_point", ""),
             lived_since=date(data.get("lived_since")),
             householder_relation=data.get("householder_relation", ""),
+            progress_token=data.get("progress_token", ""),
         )
 
 

@@ -245,6 +245,17 @@ def acceptance_point(code: str) -> AcceptancePoint | None:
     return next((p for p in acceptance_points() if p.code == code), None)
 
 
+def default_collection_point(district_code: str, street: str) -> tuple[AcceptancePoint | None, str]:
+    """The 受理点 a first application proposes for collecting the permit, and why: ``"street"``
+    (it serves the applicant's street), ``"district"`` (none does, this one is in their district),
+    or ``(None, "")``: nothing to propose, the applicant chooses."""
+    serving = points_serving(street_code(district_code, street))
+    if serving:
+        return serving[0], "street"
+    same = [p for p in acceptance_points() if p.district == district_code]
+    return (same[0], "district") if same else (None, "")
+
+
 def nearest_acceptance_point(district_code: str, street: str | None = None) -> AcceptancePoint:
     """The default 受理点 for an address: the point that serves the street, else one in the same
     street or district, else the first."""

@@ -10,6 +10,7 @@ row (id and time), so the row needs no new column and the hub's acknowledgement 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid as uuidlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ from kiosk.storage.models import HelpCall, OutboxEntry, utcnow
 from kiosk.sync import enrolment, outbox
 from kiosk.sync.enrolment import Enrolment
 
+# this module's own writes from the kiosk's worker threads go one at a time: each appends to the
+# audit chain, and two appends racing for the same predecessor would fork it
+_writing = threading.RLock()
 _NAMESPACE = uuidlib.UUID("6f1c2a4e-3b7d-4c5a-9e8f-0a1b2c3d4e5f")
 # where a raised call stands, as the overlay says it: sent to the counter, waiting in the outbox
 # (no hub answering, or none enrolled), or seen by staff at the counter
@@ -111,7 +115,7 @@ class HelpDesk:
 
     def raise_call(self, screen: str) -> Raised:
         enrolled = self.enrolled()
-        with self.factory.begin() as session:
+        with _writing, self.factory.begin() as session:
             call_id = raise_help_call(session, screen)
             call = session.get(HelpCall, call_id)
             assert call is not None
@@ -123,7 +127,7 @@ class HelpDesk:
         """The applicant no longer needs help: closed here, and at the counter."""
         enrolled = self.enrolled()
         event = str(uuidlib.uuid4())
-        with self.factory.begin() as session:
+        with _writing, self.factory.begin() as session:
             resolve_help_call(session, "applicant", raised.id)
             self._queue(session, enrolled, event, "cancel", call=raised.uuid)
         self._send(enrolled, event)
@@ -145,8 +149,7 @@ class HelpDesk:
             return "queued"
         seen = answer.calls.get(raised.uuid)
         if seen == "acknowledged":
-            with self.factory.begin() as session:
-                resolve_help_call(session, "counter", raised.id)
+            close_call(self.factory, "counter", raised.id)
             return "acknowledged"
         return "cancelled" if seen == "cancelled" else "sent"
 
@@ -205,5 +208,11 @@ def record_assist(
 ) -> None:
     """Staff at the kiosk on top of a visit (the assist view): what they did, audited. ``detail``
     names a field or a step, never a value the applicant typed."""
-    with factory.begin() as session:
+    with _writing, factory.begin() as session:
         audit.append(session, actor, f"assist.{action}", subject="assist", detail=detail[:200])
+
+
+def close_call(factory: sessionmaker[Session], actor: str, call_id: int) -> None:
+    """Resolve a call in its own transaction (staff came to the kiosk, or the counter saw it)."""
+    with _writing, factory.begin() as session:
+        resolve_help_call(session, actor, call_id)

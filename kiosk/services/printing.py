@@ -37,6 +37,7 @@ class Printers:
     form: str
     receipt: str
     receipt_paper: str = "80mm"
+    progress_url: str = ""  # sync.progress_url: the slip's phone QR code (docs/console.md)
 
     @classmethod
     def from_config(cls, config: Config) -> Printers:
@@ -44,6 +45,7 @@ class Printers:
             str(config["printer.form"]),
             str(config["printer.receipt"]),
             str(config["printer.receipt_paper"]),
+            str(config["sync.progress_url"]),
         )
 
     def for_document(self, document: str) -> str:
@@ -59,8 +61,10 @@ def render_for(
     review: receipt.Review | None = None,
     paper: str = "80mm",
     lang: str = "zh",
+    progress_url: str = "",
 ) -> tuple[bytes, str]:
-    """(bytes, content type) of ``document`` for the printer ``spec``."""
+    """(bytes, content type) of ``document`` for the printer ``spec``; ``progress_url`` (the
+    hub's address for phones) adds the progress page's QR code to the slip."""
     if document not in DOCUMENTS:
         raise ValueError(f"document must be one of {', '.join(DOCUMENTS)}")
     if document == "receipt" and review is None:
@@ -81,7 +85,7 @@ def render_for(
         image = (
             receipt.render_receipt_raster(app, review, lang=lang)
             if review and document == "receipt"
-            else slip.render_slip_raster(app, lang=lang)
+            else slip.render_slip_raster(app, lang=lang, progress_url=progress_url)
         )
         out = io.BytesIO()
         image.save(out, "PNG", optimize=True)
@@ -92,7 +96,7 @@ def render_for(
         return form.render_form(app), PDF
     if document == "receipt" and review is not None:
         return receipt.render_receipt(app, review, paper, lang), PDF
-    return slip.render_slip(app, paper, lang), PDF
+    return slip.render_slip(app, paper, lang, progress_url=progress_url), PDF
 
 
 def print_application(
@@ -115,7 +119,13 @@ def print_application(
     """
     spec = printer or printers.for_document(document)
     data, ctype = render_for(
-        spec, app, document, review=review, paper=printers.receipt_paper, lang=lang
+        spec,
+        app,
+        document,
+        review=review,
+        paper=printers.receipt_paper,
+        lang=lang,
+        progress_url=printers.progress_url,
     )
     return queue.submit(document, data, ctype, spec, application_id)
 

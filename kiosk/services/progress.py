@@ -26,8 +26,10 @@ from kiosk.storage.models import ApplicationRow, OutboxEntry
 from kiosk.sync.enrolment import Enrolment
 
 _log = logs.get("kiosk.services")
-STATUS_PATH = "/v1/status"  # the hub's route (kiosk_hub/app.py); at most MAX_NUMBERS a call
-MAX_NUMBERS = 100
+STATUS_PATH = "/v1/status"  # the hub's route (kiosk_hub/console/kiosk_api.py)
+MAX_NUMBERS = 100  # the most one call may ask about
+# an applicant is waiting at the screen: a hub slower than this is treated as offline
+LOOKUP_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,9 @@ def hub_statuses(
     from kiosk.sync.client import HubClient
 
     body = json.dumps({"numbers": wanted}).encode("utf-8")
+    timeout = min(float(config["sync.timeout"]), LOOKUP_TIMEOUT)
     try:
-        with HubClient(enrolled, config) as client:
+        with HubClient(enrolled, config.with_values(sync__timeout=timeout)) as client:
             response = client.request(
                 "POST", STATUS_PATH, body, {"Content-Type": "application/json"}
             )

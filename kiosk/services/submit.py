@@ -134,9 +134,9 @@ def submit_application(
         app.submitted_at = moment
         # only what the applicant confirmed on screen: the slip never says "in hand" otherwise
         app.materials = [m for m in app.materials if m in rules.materials_for(app.service)]
-        form = form_json(app)
         # the slip's /p/<token> on the hub's progress page: 192 random bits, nothing derived
-        form["progress_token"] = secrets.token_urlsafe(24)
+        app.progress_token = secrets.token_urlsafe(24)
+        form = form_json(app)
         id_number = app.applicant.id_number or None
         row = ApplicationRow(
             uuid=app.uuid,

@@ -12,7 +12,7 @@ import math
 import struct
 import wave
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
@@ -21,9 +21,25 @@ from kiosk import logs, paths
 from kiosk.ui.kit import button, label
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStackedWidget
+
     from kiosk.services.help_calls import HelpDesk, Raised
     from kiosk.services.staff import StaffAccount
-    from kiosk.ui.window import KioskWindow
+    from kiosk.ui.activity import Activity
+    from kiosk.ui.base import Context
+    from kiosk.ui.overlay import Overlay
+
+
+class KioskWindow(Protocol):
+    """What the help flow uses of kiosk.ui.window.KioskWindow (which owns it)."""
+
+    ctx: Context
+    state: str
+    overlay: Overlay
+    activity: Activity
+    root: QStackedWidget
+    applicant: QWidget
+
 
 _log = logs.get("kiosk.ui")
 POLL_MS = 2000  # how often an open call asks the hub whether staff have seen it
@@ -53,9 +69,10 @@ def chime_file() -> Path:
 class HelpFlow:
     """One open help call at a time, owned by the kiosk window."""
 
-    def __init__(self, window: KioskWindow):
-        self.window = window
-        self.ctx = window.ctx
+    def __init__(self, window: QWidget):
+        self.widget = window  # for Qt: the owner of timers, tasks and the assist view
+        self.window = cast("KioskWindow", window)
+        self.ctx = self.window.ctx
         self.raised: Raised | None = None
         self.state = ""
         self.chimes = 0  # how often it chimed (the tests read it; silent without a device)
@@ -84,7 +101,7 @@ class HelpFlow:
         self._pause_idle()
         self.chime()
         self._show()
-        self.ctx.runner.run(self.window, lambda: self.desk().raise_call(screen), self._raised)
+        self.ctx.runner.run(self.widget, lambda: self.desk().raise_call(screen), self._raised)
 
     def _show(self) -> None:
         self.window.overlay.help_called(self.state, self.cancel, self.open_assist)
@@ -112,7 +129,7 @@ class HelpFlow:
         if raised is None or self._busy or not self.open:
             return
         self._busy = True
-        self.ctx.runner.run(self.window, lambda: self.desk().state(raised), self._polled)
+        self.ctx.runner.run(self.widget, lambda: self.desk().state(raised), self._polled)
 
     def _polled(self, result: object) -> None:
         self._busy = False
@@ -128,7 +145,7 @@ class HelpFlow:
         raised, state = self.raised, self.state
         self._close()
         if raised is not None and state != "acknowledged":
-            self.ctx.runner.run(self.window, lambda: self.desk().cancel(raised), _logged)
+            self.ctx.runner.run(self.widget, lambda: self.desk().cancel(raised), _logged)
 
     def _close(self) -> None:
         self.timer.stop()
@@ -154,21 +171,25 @@ class HelpFlow:
 
     def chime(self) -> None:
         self.chimes += 1
+        from kiosk.voice.qt_bridge import audio_outputs
+
+        if not audio_outputs():  # no audio device here: the overlay still says it
+            return
         try:
             if self._effect is None:
                 from PySide6.QtMultimedia import QSoundEffect
 
-                self._effect = QSoundEffect(self.window)
+                self._effect = QSoundEffect(self.widget)
                 self._effect.setSource(QUrl.fromLocalFile(str(chime_file())))
             self._effect.play()
-        except Exception as exc:  # no audio here: the overlay still says it
+        except (OSError, RuntimeError) as exc:
             _log.info("no chime: %s", type(exc).__name__)
 
     # -- staff step in --------------------------------------------------------------------------
     def open_assist(self) -> None:
         self.window.overlay.hide()
-        self.assist = AssistView(self, self.window)
-        self.assist.show_over(self.window)
+        self.assist = AssistView(self, self.widget)
+        self.assist.show_over(self.widget)
 
     def assist_closed(self, account: StaffAccount | None) -> None:
         """Back from the assist view: a staff member who signed in has helped, so the call is
@@ -180,15 +201,10 @@ class HelpFlow:
         raised = self.raised
         self._close()
         if raised is not None:
-            from kiosk.services.help_calls import resolve_help_call
+            from kiosk.services.help_calls import close_call
 
             factory, actor = self.ctx.factory, account.actor
-
-            def resolve() -> None:
-                with factory.begin() as session:
-                    resolve_help_call(session, actor, raised.id)
-
-            self.ctx.runner.run(self.window, resolve, _logged)
+            self.ctx.runner.run(self.widget, lambda: close_call(factory, actor, raised.id), _logged)
 
 
 def _logged(result: object) -> None:
@@ -269,7 +285,8 @@ class AssistView(QFrame):
         self.phone.setObjectName("assistPhone")
         self.phone.setMaxLength(11)
         row.addWidget(self.phone, 1)
-        row.addWidget(button(texts.tr("assist.save"), self._save_phone, "quiet"))
+        self.save_button = button(texts.tr("assist.save"), self._save_phone, "quiet")
+        row.addWidget(self.save_button)
         self.lay.addLayout(row)
         self.note = label("", "assistNote")
         self.lay.addWidget(self.note)
@@ -318,7 +335,7 @@ class AssistView(QFrame):
 
         factory, actor = self.ctx.factory, self.account.actor
         self.ctx.runner.run(
-            self.flow.window, lambda: record_assist(factory, actor, action, detail), _logged
+            self.flow.widget, lambda: record_assist(factory, actor, action, detail), _logged
         )
 
     def close_view(self) -> None:

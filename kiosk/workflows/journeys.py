@@ -317,6 +317,7 @@ APPLICATION = _journey(
     photo=APPLY_PHOTO,
     after_photo=(COLLECTION,),
     done=FIRST_DONE,
+    quick=True,  # like the counter services: the card on the consent screen, signed on review
 )
 
 LIVING = Step("living", "living", ("lived_since", "householder_relation"), needs_card=True)
@@ -327,6 +328,7 @@ REGISTRATION = _journey(
     "registration",
     photo=None,
     done=FIRST_DONE,
+    quick=True,
 )
 
 # 办理进度: the card (or the number on the slip, typed or scanned) → every application of this

@@ -141,9 +141,9 @@ def _signs_in_and_idles_out(hub: Hub, client: httpx.Client) -> None:
     answer = client.post(
         "/console/sign-in", data={"user": "lin", "password": PASSWORD, "csrf": csrf_of(page.text)}
     )
-    cookie = [
+    cookie = next(
         v for k, v in answer.headers.multi_items() if k == "set-cookie" and "kh_session" in v
-    ][0]
+    )
     assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower()
     assert client.get("/console/help").status_code == 200
     with sqlite3.connect(hub.db) as db:  # sixteen minutes without a click
@@ -186,8 +186,9 @@ def test_progress_page_shows_status_only_and_limits_look_ups(
     if time.time() % 60 > 40:  # the limit counts per clock minute: all look-ups in one
         time.sleep(61 - time.time() % 60)
     factory = open_database()
-    from kiosk.storage.models import ApplicationRow
     from sqlalchemy import select
+
+    from kiosk.storage.models import ApplicationRow
 
     with factory() as session:
         form = session.execute(select(ApplicationRow.form)).scalar_one()
@@ -239,3 +240,82 @@ def test_status_route_answers_only_this_kiosks_numbers(
         too_many = json.dumps({"numbers": ["x"] * 101}).encode()
         assert client.request("POST", "/v1/status", too_many).status_code == 422
     assert re.fullmatch(r"[0-9T:.+-]+", known[app.application_number]["updated_at"])
+
+
+def test_when_both_sides_decide_the_first_stands_and_the_console_shows_it(
+    hub: Hub, enrolled: enrolment.Enrolment, config: Config
+) -> None:
+    """The kiosk rejects while it cannot reach the hub; the console approves a moment later;
+    when the kiosk's decision arrives, it stands (it came first) on both sides."""
+    from sqlalchemy import select
+
+    from kiosk.services import decisions
+    from kiosk.storage.models import ApplicationRow
+
+    (app,) = _submit(config)
+    factory = open_database()
+    with factory.begin() as session:
+        row_id = session.execute(
+            select(ApplicationRow.id).where(ApplicationRow.uuid == app.uuid)
+        ).scalar_one()
+        decisions.decide(
+            session,
+            "staff:zhang",
+            row_id,
+            "reject",
+            "info_mismatch",
+            rules=RuleBook.load(),
+            recipient=enrolment.sealed_to(enrolled),
+        )
+    time.sleep(1.1)  # the console decides clearly later
+    client = signed_in_client(hub)
+    try:
+        page = client.get(f"/console/case/{app.uuid}")
+        answer = client.post(
+            f"/console/case/{app.uuid}/decide",
+            data={"csrf": csrf_of(page.text), "decision": "approve", "reason": ""},
+        )
+        assert answer.status_code == 303
+        assert kiosk_cli("sync", "run", "--once").returncode == 0  # the kiosk's decision goes up
+        assert kiosk_cli("sync", "run", "--once").returncode == 0  # and it asks its inbox
+        page = client.get(f"/console/case/{app.uuid}")
+        assert 'id="conflict"' in page.text and "kiosk:staff:zhang reject" in page.text
+        assert "不予受理" in page.text  # the kiosk's earlier decision stands
+        again = client.post(
+            f"/console/case/{app.uuid}/decide",
+            data={"csrf": csrf_of(page.text), "decision": "approve", "reason": ""},
+        )
+        assert "m=case.already" in again.headers["location"]
+    finally:
+        client.close()
+    with factory() as session:
+        status = session.execute(
+            select(ApplicationRow.status).where(ApplicationRow.uuid == app.uuid)
+        ).scalar_one()
+    assert status == "rejected"
+    with sqlite3.connect(hub.db) as db:
+        (conflicts,) = db.execute(
+            "SELECT count(*) FROM console_audit WHERE action = 'decision.conflict'"
+        ).fetchone()
+    assert conflicts == 1
+
+
+def test_the_slips_phone_qr_code_opens_the_progress_page(
+    hub: Hub, enrolled: enrolment.Enrolment, config: Config
+) -> None:
+    """With ``sync.progress_url`` set, the printed slip carries a second QR code; read back from
+    the rendered slip, it is the hub's /p/<token> for this application, and it opens there."""
+    import zxingcpp
+
+    from kiosk.documents import slip
+
+    (app,) = _submit(config)
+    image = slip.render_slip_raster(app, progress_url=hub.url + "/")
+    texts = {r.text for r in zxingcpp.read_barcodes(image)}
+    page_url = f"{hub.url}/p/{app.progress_token}"
+    assert texts == {app.application_number, page_url}  # the kiosk still scans the number
+    with httpx.Client() as phone:
+        page = phone.get(page_url)
+    assert page.status_code == 200 and "已提交" in page.text
+    without = {r.text for r in zxingcpp.read_barcodes(slip.render_slip_raster(app))}
+    assert without == {app.application_number}  # no address set: no phone QR code

@@ -30,7 +30,7 @@ def test_declared_consistently_and_shown_in_the_menu(key: str) -> None:
 def test_application_steps_in_the_order_the_issue_gives() -> None:
     keys = [s.key for s in journeys.JOURNEYS["application"].steps]
     order = ["consent", "card", "condition", "address", "phone", "relatives", "photo"]
-    order += ["collection", "review", "sign", "submit", "print", "done"]
+    order += ["collection", "review", "submit", "print", "done"]  # signed on the review screen
     assert keys[: len(order)] == order
     offer = journeys.JOURNEYS["application"].triggers_from("not_eligible")
     assert offer == {
@@ -174,3 +174,13 @@ def test_the_receipt_of_an_approved_first_application_and_registration() -> None
     assert ns05 is not None and ns05.zh in texts["application"]
     assert "居住登记已完成" in texts["registration"]
     assert "领证" not in texts["registration"]
+
+
+def test_the_proposed_collection_point_says_why_or_is_left_to_the_applicant() -> None:
+    point, why = codes.default_collection_point("440305", "粤海")
+    assert (point.code if point else None, why) == ("NS02", "street")
+    point, why = codes.default_collection_point("440305", "蛇口")  # served by NS02 too
+    assert (point.code if point else None, why) == ("NS02", "street")
+    point, why = codes.default_collection_point("440304", "福田")  # no point serves this street
+    assert (point.code if point else None, why) == ("FT01", "district")
+    assert codes.default_collection_point("440309", "观湖") == (None, "")  # none in the district

@@ -180,8 +180,9 @@ def test_sixteen_without_a_condition_registers_instead(make_kiosk) -> None:
     assert a.window.state == "registration.living"
     walkthrough.living(a)
     a.wait_state("registration.review")
-    a.next()
-    a.sign()
+    a.next()  # not signed yet: asked to sign, not submitted
+    assert a.window.state == "registration.review"
+    a.sign()  # signed under the declaration, on the review screen
     a.next()
     a.wait_state("registration.done", 60)
     row, sent = _row(kiosk, "registration")
@@ -278,3 +279,21 @@ def test_an_eligible_answer_goes_straight_into_the_application(make_kiosk) -> No
         str(b.property("choice")) for b in a._visible_buttons() if b.isCheckable() and b.isChecked()
     }
     assert checked == {"employment", "student_no"}  # the applicant's own answers, kept
+
+
+def test_registration_first_screen_says_what_it_needs_and_collects(make_kiosk) -> None:
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    kiosk = make_kiosk(camera=False)
+    a = Applicant(kiosk.window)
+    a.tap(text_key="welcome.start")
+    a.tap(choice="registration")
+    assert kiosk.window.state == "registration.consent"
+    screen = kiosk.window.current
+    shown = " ".join(
+        w.text() for w in screen.findChildren(QLabel) + screen.findChildren(QPushButton)
+    )
+    assert codes.materials()["residence_proof"].zh in shown  # materials first
+    collected = next(w.text() for w in screen.findChildren(QLabel) if "收集：" in w.text())
+    assert "起住日期" in collected and "照片" not in collected  # no photo is taken
+    assert "申请表" not in shown  # and no form is printed

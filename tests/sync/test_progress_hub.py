@@ -1,14 +1,19 @@
 """办理进度 against a real hub on 127.0.0.1: the kiosk asks ``POST /v1/status`` (signed), shows
-the hub's status once the hub holds the application, and its own with "offline" otherwise."""
+the hub's status once the hub holds the application (a decision taken at the counter console
+included), and its own, marked local, otherwise."""
 
 from __future__ import annotations
 
 import json
 
 from conftest import HubProcess, kiosk_cli, submit_some
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
 from kiosk.services import progress
 from kiosk.sync import enrolment
+from kiosk_hub.console import records
+from kiosk_hub.models import Case
 
 
 def test_progress_asks_the_hub_and_falls_back_to_the_local_status(
@@ -30,6 +35,14 @@ def test_progress_asks_the_hub_and_falls_back_to_the_local_status(
         "status": "submitted",
         "source": "hub",
     }
+    # staff approve it at the counter console: the kiosk's lookup shows the hub's decision
+    engine = create_engine(hub.db_url)
+    with Session(engine) as session, session.begin():
+        case = session.execute(select(Case).where(Case.application_number == number)).scalar_one()
+        records.decide_on_console(session, case, "approve", "", "S01")
+    engine.dispose()
+    decided = progress.check(kiosk_db, fast_sync, enrolled, number=number)
+    assert [(p.status, p.source) for p in decided] == [("approved", "hub")]
     hub.stop()  # the hub gone: the local status again, never an error
     offline = progress.check(kiosk_db, fast_sync, enrolled, number=number)
     assert [(p.status, p.source) for p in offline] == [("submitted", "local")]

@@ -48,7 +48,8 @@ def test_every_screen_of_a_renewal_is_spoken(kiosk) -> None:
     for record in screens:
         assert record.spoken and all(record.spoken), record.name
     by_name = {r.name: " ".join(r.spoken) for r in screens}
-    assert by_name["renewal.card"].startswith(window.texts.tr("card.title"))
+    assert by_name["renewal.permit"].startswith(window.texts.tr("permit.title"))
+    assert window.texts.tr("decision.ok") in by_name["renewal.address"]  # its banner is said too
     # what was recorded was also played, in Mandarin, in order; the wipe stopped the speech
     assert output.played == [(t, "zh") for r in screens for t in r.spoken]
     assert output.stops >= 1 and window.speaker.last is not None

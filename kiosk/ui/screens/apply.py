@@ -252,8 +252,9 @@ class ApplyPhotoScreen(PhotoScreen):
 
 
 class CollectionScreen(FormScreen):
-    """The 受理点 where the permit will be collected: by default the one serving the applicant's
-    street (said so), any other by a tap."""
+    """The 受理点 where the permit will be collected: proposed from the applicant's address (the
+    point serving their street, else one in their district, and said which), any other by a tap;
+    with no point to propose, the applicant chooses."""
 
     name = "collection"
     keypad_first = False
@@ -261,37 +262,43 @@ class CollectionScreen(FormScreen):
     def build(self, lay: QVBoxLayout) -> None:
         visit = self.ctx.visit
         addr = visit.residence
-        default = codes.nearest_acceptance_point(addr.district, addr.street)
-        if not visit.collection_point:
-            visit.collection_point = default.code
-        self.title(lay, "collection.title", "collection.subtitle")
+        proposed, why = codes.default_collection_point(addr.district, addr.street)
+        if not visit.collection_point and proposed is not None:
+            visit.collection_point = proposed.code
+        subtitle = "collection.subtitle" if proposed is not None else "collection.subtitle_choose"
+        self.title(lay, "collection.title", subtitle)
         lang = self.texts.language()
         options = []
         for point in codes.acceptance_points():
             text = point.text(lang)
-            if point.code == default.code:
-                text += self.texts.tr("collection.default_mark")
+            if proposed is not None and point.code == proposed.code:
+                text += self.texts.tr(f"collection.mark_{why}")
             options.append((point.code, text))
-        lay.addLayout(choice_grid(options, visit.collection_point, self.choose, 2))
+        lay.addLayout(choice_grid(options, visit.collection_point or None, self.choose, 2))
         chosen = codes.acceptance_point(visit.collection_point)
         if chosen is not None:
             box, inner = frame()
             inner.addWidget(label(chosen.text(lang), "sectionTitle"))
             inner.addWidget(label(self.texts.tr("collection.address", address=chosen.address)))
             inner.addWidget(label(self.texts.tr("collection.hours", hours=chosen.hours_text(lang))))
-            if chosen.code == default.code:
-                inner.addWidget(label(self.texts.tr("collection.why_default"), "note"))
             lay.addWidget(box)
         fee = self.ctx.rules.card_fee("application")
         if fee == 0:  # from the rules data: the guide says a first application is free
             lay.addWidget(label("✓ " + self.texts.tr("apply.no_fee"), "value"))
         lay.addWidget(label(self.texts.tr("apply.online_next_time"), "note"))
+        lay.addWidget(self.error)
         lay.addStretch(1)
-        self.footer(lay)
+        self.footer(lay, on_next=self.finish)
 
     def choose(self, code: str) -> None:
         self.ctx.visit.collection_point = code
         self.enter()
+
+    def finish(self) -> None:
+        if codes.acceptance_point(self.ctx.visit.collection_point) is None:
+            self.show_error(self.texts.tr("collection.need"))
+            return
+        self.ctx.advance()
 
 
 class LivingScreen(FormScreen):
@@ -354,6 +361,11 @@ class FirstDone(Done):
     """Done, for a first application or a registration: what the slip says, and what is next."""
 
     name = "first_done"
+
+    def headline(self) -> tuple[str, str]:
+        if self.ctx.journey is not None and self.ctx.journey.key == "registration":
+            return "registration.done.title", "registration.done.subtitle"
+        return super().headline()
 
     def build(self, lay: QVBoxLayout) -> None:
         super().build(lay)

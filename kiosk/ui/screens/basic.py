@@ -117,6 +117,8 @@ class Consent(Screen):
             name = self.texts.pick(codes.service(service)) if service else ""
             self.title(lay, "materials.title", "materials.subtitle", service=name)
             keys = ["consent.collect", "consent.why", "consent.keep", "consent.who"]
+            if service == "registration":  # no photo is taken; it is no permit application
+                keys[:2] = ["consent.collect_registration", "consent.why_registration"]
         box, inner = frame()
         if service != "eligibility":
             inner.addWidget(label(self.texts.tr("consent.title"), "sectionTitle"))
@@ -189,7 +191,8 @@ class Consent(Screen):
         for col in range(columns):
             grid.setColumnStretch(col, 1)
         inner.addLayout(grid)
-        inner.addWidget(label("•  " + self.texts.tr("materials.form_note"), "note"))
+        if "form" in values.materials_for_service(service):  # a registration prints no form
+            inner.addWidget(label("•  " + self.texts.tr("materials.form_note"), "note"))
         return box
 
     def flip(self, key: str) -> None:
@@ -246,9 +249,13 @@ class Result(Screen):
 class Done(Screen):
     name = "done"
 
+    def headline(self) -> tuple[str, str]:
+        """The title and subtitle keys (a registration has its own: no form to take)."""
+        return "done.title", "done.subtitle"
+
     def build(self, lay: QVBoxLayout) -> None:
         app = self.ctx.visit.submitted
-        self.title(lay, "done.title", "done.subtitle")
+        self.title(lay, *self.headline())
         box, inner = frame("goodCard")
         if app is not None:
             inner.addWidget(

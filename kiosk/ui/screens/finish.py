@@ -202,7 +202,10 @@ class ReviewScreen(Screen):
         head.setSpacing(16)
         words = QVBoxLayout()
         words.addWidget(label(self.texts.tr("sign.declaration_title"), "sectionTitle"))
-        declaration = label(self.texts.tr("sign.declaration"), "declaration")
+        # a registration chooses no 办理条件: its declaration does not speak of one
+        registering = self.ctx.journey is not None and self.ctx.journey.key == "registration"
+        words_key = "sign.declaration_registration" if registering else "sign.declaration"
+        declaration = label(self.texts.tr(words_key), "declaration")
         words.addWidget(declaration)
         words.addWidget(label(self.texts.tr("sign.here"), "note"))
         self.spoken.append(self.texts.tr("sign.here"))
@@ -332,7 +335,8 @@ class PrintScreen(Screen):
         self.unsubscribe: Callable[[], None] | None = None
 
     def build(self, lay: QVBoxLayout) -> None:
-        self.title(lay, "print.title", "print.subtitle")
+        registering = self.ctx.journey is not None and self.ctx.journey.key == "registration"
+        self.title(lay, "print.title", "print.subtitle_slip" if registering else "print.subtitle")
         lay.addStretch(1)
         self.pending: set[int] = set()
         self.unsubscribe = None

@@ -9,6 +9,7 @@ import re
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -43,7 +44,7 @@ class FormScreen(Screen):
         self.keypad: Keypad | None = None
         self.fields: list[QLineEdit] = []
         # each field's own error line, right under it (issue 14: errors where they happen)
-        self.field_errors: dict[QLineEdit, QWidget] = {}
+        self.field_errors: dict[QLineEdit, QLabel] = {}
         self.error = label("", "error")
         self.error.hide()
         super().enter()
@@ -219,7 +220,11 @@ class PermitScreen(FormScreen):
         if step is not None and step.rule:
             outcome = branching.decide(step.rule, self.ctx.visit, self.ctx.rules).outcome
             if outcome in ("renew", "valid"):
-                QTimer.singleShot(0, lambda: self.ctx.step is step and self.ctx.advance())
+                QTimer.singleShot(0, lambda: self._moved_on(step))
+
+    def _moved_on(self, step: object) -> None:
+        if self.ctx.step is step:  # still here (not left by another tap meanwhile)
+            self.ctx.advance()
 
     def done(self) -> None:
         if self.ctx.visit.permit.expires is None:
