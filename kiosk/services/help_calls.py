@@ -80,14 +80,40 @@ def raise_help_call(session: Session, screen: str) -> int:
     return call.id
 
 
-def resolve_help_call(session: Session, actor: str, call_id: int) -> None:
+def resolve_help_call(session: Session, actor: str, call_id: int) -> str | None:
+    """Close a call here; when the hub got it, queue the news for the counter console too (the
+    uuid of that outbox item, else None). ``counter``: the console closed it already."""
     call = session.get(HelpCall, call_id)
     if call is None:
         raise LookupError(f"help call {call_id} not found")
-    if call.resolved_at is None:
-        call.resolved_at = utcnow()
-        call.resolved_by = actor
-        audit.append(session, actor, "help.resolved", subject=f"help:{call_id}")
+    if call.resolved_at is not None:
+        return None
+    call.resolved_at = utcnow()
+    call.resolved_by = actor
+    audit.append(session, actor, "help.resolved", subject=f"help:{call_id}")
+    return None if actor == "counter" else _tell_counter(session, call, actor)
+
+
+def _tell_counter(session: Session, call: HelpCall, actor: str) -> str | None:
+    raised = call_uuid(call.id, call.at)
+    sent = session.execute(
+        select(OutboxEntry.id).where(OutboxEntry.uuid == raised, OutboxEntry.demo.is_(False))
+    ).first()
+    enrolled = enrolment.load() if sent is not None else None
+    if enrolled is None:  # never meant for a hub (demo, or raised before enrolment)
+        return None
+    event = str(uuidlib.uuid4())
+    payload = {
+        "call_uuid": raised,
+        "action": "cancel" if actor == "applicant" else "close",
+        "kiosk_id": enrolled.kiosk_id,
+        "by": actor.split(":", 1)[0],  # applicant | staff: who, not which person
+        "at": utcnow().isoformat(),
+    }
+    outbox.enqueue(
+        session, "help_call", payload, item_uuid=event, recipient=enrolment.sealed_to(enrolled)
+    )
+    return event
 
 
 @dataclass(frozen=True)
@@ -125,12 +151,10 @@ class HelpDesk:
 
     def cancel(self, raised: Raised) -> None:
         """The applicant no longer needs help: closed here, and at the counter."""
-        enrolled = self.enrolled()
-        event = str(uuidlib.uuid4())
         with _writing, self.factory.begin() as session:
-            resolve_help_call(session, "applicant", raised.id)
-            self._queue(session, enrolled, event, "cancel", call=raised.uuid)
-        self._send(enrolled, event)
+            event = resolve_help_call(session, "applicant", raised.id)
+        if event is not None:
+            self._send(self.enrolled(), event)
 
     def state(self, raised: Raised) -> State:
         """Ask the hub (one signed call); ``queued`` while it cannot be asked or has not got it."""
@@ -162,10 +186,9 @@ class HelpDesk:
         *,
         screen: str = "",
         at: dt.datetime | None = None,
-        call: str = "",
     ) -> None:
         payload = {
-            "call_uuid": call or item,
+            "call_uuid": item,
             "action": action,
             "kiosk_id": enrolment.kiosk_id(self.config, enrolled),
             "point": str(self.config["point.code"]),
@@ -203,16 +226,17 @@ class HelpDesk:
         return True
 
 
-def record_assist(
-    factory: sessionmaker[Session], actor: str, action: str, detail: str = ""
-) -> None:
-    """Staff at the kiosk on top of a visit (the assist view): what they did, audited. ``detail``
-    names a field or a step, never a value the applicant typed."""
+def record_assist(factory: sessionmaker[Session], entries: list[tuple[str, str, str]]) -> None:
+    """Staff at the kiosk on top of a visit (the assist view): what they did, audited in order;
+    each entry is (actor, action, detail), ``detail`` naming a field or a step, never a value
+    the applicant typed."""
     with _writing, factory.begin() as session:
-        audit.append(session, actor, f"assist.{action}", subject="assist", detail=detail[:200])
+        for actor, action, detail in entries:
+            audit.append(session, actor, f"assist.{action}", subject="assist", detail=detail[:200])
 
 
-def close_call(factory: sessionmaker[Session], actor: str, call_id: int) -> None:
-    """Resolve a call in its own transaction (staff came to the kiosk, or the counter saw it)."""
+def close_call(factory: sessionmaker[Session], actor: str, call_id: int) -> str | None:
+    """Resolve a call in its own transaction (staff came to the kiosk, or the counter saw it);
+    the outbox item that tells the counter console, if any (the sync worker sends it)."""
     with _writing, factory.begin() as session:
-        resolve_help_call(session, actor, call_id)
+        return resolve_help_call(session, actor, call_id)

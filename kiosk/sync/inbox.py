@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kiosk import logs, paths
 from kiosk.domain.application import can_move
 from kiosk.storage import audit
-from kiosk.storage.models import ApplicationRow, utcnow
+from kiosk.storage.models import ApplicationRow, PrintJob, utcnow
 from kiosk.sync import outbox
 from kiosk.sync.client import HubAnswerError, HubClient
 
@@ -66,7 +66,8 @@ def report(factory: sessionmaker[Session]) -> dict[str, Any]:
     with factory() as session:
         counts = outbox.counts(session)
         entries, head = audit.head(session)
-    devices = _read(paths.sub("sync") / "devices.json")
+        printer = _printer_state(session)
+    devices = {**printer, **_read(paths.sub("sync") / "devices.json")}
     return {
         "pending": int(counts["pending"]),
         "quarantined": int(counts["quarantined"]),
@@ -74,6 +75,21 @@ def report(factory: sessionmaker[Session]) -> dict[str, Any]:
         "audit_entries": entries,
         **{k: devices[k] for k in DEVICE_KEYS if k in devices},
     }
+
+
+def _printer_state(session: Session) -> dict[str, Any]:
+    """What the print queue last saw: ``ok`` after a printed job, else the problem code of the
+    newest unprinted one (``out_of_paper`` also sets ``paper_low``); nothing before any job."""
+    last = session.execute(
+        select(PrintJob.state, PrintJob.last_error).order_by(PrintJob.id.desc()).limit(1)
+    ).first()
+    if last is None:
+        return {}
+    state, error = last
+    if state == "printed" or not error:
+        return {"printer": "ok" if state == "printed" else state, "paper_low": False}
+    code = error.split(":", 1)[0].strip()[:32]
+    return {"printer": code, "paper_low": code == "out_of_paper"}
 
 
 def pull(

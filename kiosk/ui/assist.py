@@ -82,6 +82,8 @@ class HelpFlow:
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._poll)
         self.assist: AssistView | None = None
+        self._audits: list[tuple[str, str, str]] = []
+        self._auditing = False
 
     def desk(self) -> HelpDesk:
         from kiosk.services.help_calls import HelpDesk
@@ -186,6 +188,29 @@ class HelpFlow:
             _log.info("no chime: %s", type(exc).__name__)
 
     # -- staff step in --------------------------------------------------------------------------
+    def audit(self, actor: str, action: str, detail: str) -> None:
+        """Audit what staff did in the assist view, in the order they did it: one write in
+        flight at a time; whatever was done meanwhile goes in the next."""
+        self._audits.append((actor, action, detail))
+        if not self._auditing:
+            self._write_audits()
+
+    def _write_audits(self) -> None:
+        from kiosk.services.help_calls import record_assist
+
+        entries, self._audits = self._audits, []
+        self._auditing = True
+        factory = self.ctx.factory
+        self.ctx.runner.run(
+            self.widget, lambda: record_assist(factory, entries), self._audits_written
+        )
+
+    def _audits_written(self, result: object) -> None:
+        self._auditing = False
+        _logged(result)
+        if self._audits:
+            self._write_audits()
+
     def open_assist(self) -> None:
         self.window.overlay.hide()
         self.assist = AssistView(self, self.widget)
@@ -329,14 +354,8 @@ class AssistView(QFrame):
         self.ctx.cards.place(name)
 
     def _audit(self, action: str, detail: str) -> None:
-        if self.account is None:
-            return
-        from kiosk.services.help_calls import record_assist
-
-        factory, actor = self.ctx.factory, self.account.actor
-        self.ctx.runner.run(
-            self.flow.widget, lambda: record_assist(factory, actor, action, detail), _logged
-        )
+        if self.account is not None:
+            self.flow.audit(self.account.actor, action, detail)
 
     def close_view(self) -> None:
         """Leave: audited when staff had signed in; the applicant's screen is as it was."""

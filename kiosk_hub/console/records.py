@@ -89,9 +89,11 @@ def _add_case(session: Session, kiosk_id: str, data: dict[str, Any], now: dt.dat
 def _help_event(session: Session, kiosk_id: str, data: dict[str, Any], now: dt.datetime) -> None:
     call_uuid = str(data.get("call_uuid") or "")[:36]
     call = session.get(HubHelpCall, call_uuid)
-    if data.get("action") == "cancel":
+    if data.get("action") in ("cancel", "close"):  # the applicant cancelled; staff came
         if call is not None and call.state == "open":
-            call.state, call.closed_at, call.closed_by = "cancelled", now, "applicant"
+            cancelled = data.get("action") == "cancel"
+            call.state = "cancelled" if cancelled else "acknowledged"
+            call.closed_at, call.closed_by = now, "applicant" if cancelled else "kiosk staff"
         return
     if call is None:
         session.add(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import PASSWORD, Hub, kiosk_cli, kiosk_process
+from console_parts import PASSWORD, Hub, kiosk_cli, kiosk_process
 from pypdf import PdfReader
 from selenium import webdriver
 from selenium.webdriver.common.by import By

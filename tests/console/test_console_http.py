@@ -13,7 +13,7 @@ import sqlite3
 import time
 
 import httpx
-from conftest import PASSWORD, Hub, csrf_of, kiosk_cli, signed_in_client
+from console_parts import PASSWORD, Hub, csrf_of, kiosk_cli, signed_in_client
 
 from kiosk.config import Config
 from kiosk.domain.rules import RuleBook
@@ -319,3 +319,36 @@ def test_the_slips_phone_qr_code_opens_the_progress_page(
     assert page.status_code == 200 and "已提交" in page.text
     without = {r.text for r in zxingcpp.read_barcodes(slip.render_slip_raster(app))}
     assert without == {app.application_number}  # no address set: no phone QR code
+
+
+def test_the_fleet_shows_what_the_kiosk_reports(
+    hub: Hub, enrolled: enrolment.Enrolment, config: Config
+) -> None:
+    """The kiosk's inbox call reports its outbox, its print queue's last word (out of paper
+    here) and its audit head; the fleet page shows them with the release it runs."""
+    import kiosk
+    from kiosk.services import audit_trail
+    from kiosk.storage.models import PrintJob
+
+    factory = open_database()
+    with factory.begin() as session:
+        session.add(
+            PrintJob(
+                document="slip",
+                printer="folder:/tmp/x",
+                path="/nonexistent",
+                state="waiting",
+                last_error="out_of_paper: paper end sensor",
+            )
+        )
+        audit_trail.push_head(session, enrolment.sealed_to(enrolled), "staff:zhang")
+    assert kiosk_cli("sync", "run", "--once").returncode == 0  # sends the head
+    assert kiosk_cli("sync", "run", "--once").returncode == 0  # then asks the inbox
+    client = signed_in_client(hub)
+    try:
+        page = client.get("/console/fleet").text
+    finally:
+        client.close()
+    row = page[page.index('data-kiosk="K07"') :].split("</tr>", 1)[0]
+    assert "out_of_paper" in row and "纸将用完" in row
+    assert kiosk.__version__ in row and "一致" in row and "超过10分钟" not in row

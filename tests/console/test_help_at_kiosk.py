@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
-from conftest import Hub, csrf_of, signed_in_client
+from console_parts import Hub, csrf_of, kiosk_cli, signed_in_client
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
@@ -127,25 +127,32 @@ def test_staff_step_in_with_their_pin_and_the_visit_stays(qtbot, hub: Hub, kiosk
     assert view is not None and view.isVisible()
     view.pinpad.select("zhang")
     for digit in "246813":
-        qtbot.mouseClick(view.pinpad.keys[digit], Qt.MouseButton.LeftButton)  # type: ignore[arg-type]
+        qtbot.mouseClick(view.pinpad.keys[digit], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(view.pinpad.ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.account is not None, timeout=10000)
     view.phone.setText("13900001111")
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     assert kiosk.ctx.visit.phone == "13900001111"
     qtbot.mouseClick(view.exit_button, Qt.MouseButton.LeftButton)
-    assert kiosk.ctx.runner.wait(5000)
-    qtbot.wait(20)
     assert flow.assist is None and kiosk.window.overlay.kind == ""
     assert kiosk.window.state == "services"  # back where the applicant was, nothing wiped
     assert kiosk.window.activity.enabled
+
+    def audited() -> list[tuple[str, str, str | None]]:
+        with kiosk.ctx.factory() as session:
+            return [
+                (e.actor, e.action, e.detail)
+                for e in session.execute(
+                    select(AuditEvent)
+                    .where(AuditEvent.action.like("assist.%"))
+                    .order_by(AuditEvent.id)
+                ).scalars()
+            ]
+
+    qtbot.waitUntil(lambda: len(audited()) == 3, timeout=5000)
+    qtbot.waitUntil(lambda: kiosk.ctx.runner.wait(0), timeout=5000)
+    actions = audited()
     with kiosk.ctx.factory() as session:
-        actions = [
-            (e.actor, e.action, e.detail)
-            for e in session.execute(
-                select(AuditEvent).where(AuditEvent.action.like("assist.%")).order_by(AuditEvent.id)
-            ).scalars()
-        ]
         (call,) = session.execute(select(HelpCall)).scalars()
     assert actions == [
         ("staff:zhang", "assist.open", "state=services"),
@@ -154,3 +161,6 @@ def test_staff_step_in_with_their_pin_and_the_visit_stays(qtbot, hub: Hub, kiosk
     ]
     assert "13900001111" not in str(actions)
     assert call.resolved_by == "staff:zhang"
+    # staff came: the console's list closes the call too, once the outbox delivers the news
+    assert kiosk_cli("sync", "run", "--once").returncode == 0
+    assert _hub_call_state(hub) == [("services", "acknowledged")]

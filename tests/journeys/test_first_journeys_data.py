@@ -128,16 +128,22 @@ def test_first_application_is_free_and_registration_choices_are_the_offices() ->
 
 
 def test_the_slips_qr_code_reads_back_as_the_application_number() -> None:
-    """What the progress screen's scan reads: the number, from the printed slip's QR code."""
+    """What the progress screen's scan reads: the number, from the printed slip's QR code (and
+    not the hub's progress link a slip may carry too)."""
+    import functools
+
     import numpy as np
 
     from kiosk.documents import registration_slip, slip
     from kiosk.domain.application import Application
-    from kiosk.photo.receipt_scan import scan_receipt
+    from kiosk.ui.screens.apply import slip_number
+
+    with_link = functools.partial(slip.render_slip_raster, progress_url="https://hub.example")
 
     card = samples.load("worker")
     for service, render in (
         ("application", slip.render_slip_raster),
+        ("application", with_link),
         ("registration", registration_slip.render_registration_slip_raster),
     ):
         app = Application(
@@ -148,9 +154,10 @@ def test_the_slips_qr_code_reads_back_as_the_application_number() -> None:
             application_number="NS02-K01-20261201-0007",
             queue_number="A007",
             collection_point="NS05" if service == "application" else "",
+            progress_token="Kx9-made-up-token-for-the-link-0001",  # the link QR, when printed
         )
         image = np.array(render(app).convert("L"))
-        assert scan_receipt(image) == app.application_number, service
+        assert slip_number(image) == app.application_number, service
 
 
 def test_the_receipt_of_an_approved_first_application_and_registration() -> None:

@@ -8,6 +8,7 @@ live and the steady-moment logic has something to judge. A video file loops at i
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 import time
@@ -45,6 +46,21 @@ def load_stills(paths: Sequence[Path], size: tuple[int, int]) -> list[np.ndarray
     return frames
 
 
+
+@functools.lru_cache(maxsize=2)
+def grain_fields(size: tuple[int, int], noise: float, count: int = 8) -> tuple[np.ndarray, ...]:
+    """A few noise fields, made once per process and shared by every simulated camera (drawing
+    fresh noise every frame costs a core's worth; making 8 full frames per camera cost the kiosk
+    ~40 MB at each visit's photo step until the collector came by). Read only."""
+    rng = np.random.default_rng(7)
+    w, h = size
+    fields = []
+    for _ in range(count):
+        field = np.repeat(rng.normal(0.0, noise, (h, w, 1)), 3, axis=2).astype(np.int16)
+        field.setflags(write=False)
+        fields.append(field)
+    return tuple(fields)
+
 class SimulatedCamera(CameraSource):
     def __init__(
         self,
@@ -80,7 +96,7 @@ class SimulatedCamera(CameraSource):
         self._connected.set()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._grain = self._make_grain(noise) if noise > 0 else []
+        self._grain = list(grain_fields(self.size, noise)) if noise > 0 else []
 
     def _set_state(self, state: CameraState) -> None:
         if state is not self.state:
@@ -117,15 +133,6 @@ class SimulatedCamera(CameraSource):
     def reconnect(self) -> None:
         self._connected.set()
         self._set_state(CameraState.LIVE)
-
-    def _make_grain(self, noise: float, count: int = 8) -> list[np.ndarray]:
-        """A few noise fields made once (drawing fresh noise every frame costs a core's worth)."""
-        rng = np.random.default_rng(7)
-        w, h = self.size
-        return [
-            np.repeat(rng.normal(0.0, noise, (h, w, 1)), 3, axis=2).astype(np.int16)
-            for _ in range(count)
-        ]
 
     def frame_at(self, t: float) -> np.ndarray:
         """The still for time ``t`` (seconds since start), swayed and noised."""

@@ -7,6 +7,7 @@ describes (the one serving their street; shown plainly, changeable)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -371,7 +372,12 @@ class FirstDone(Done):
         super().build(lay)
         service = self.ctx.journey.key if self.ctx.journey else ""
         key = "apply.done_tip" if service == "application" else "registration.done_tip"
-        lay.insertWidget(lay.count() - 1, label(self.texts.tr(key), "note"))  # above the stretch
+        items = [lay.itemAt(i) for i in range(lay.count())]
+        spacer = next(  # the tip goes under what to bring, above the stretch
+            (i for i, item in enumerate(items) if item is not None and item.spacerItem()),
+            lay.count(),
+        )
+        lay.insertWidget(spacer, label(self.texts.tr(key), "note"))
 
 
 class EligibleResult(Result):
@@ -471,7 +477,9 @@ class ProgressNumber(FormScreen):
             return
         try:
             scanner = ReceiptScanner(
-                camera_factory(self.ctx.config, self.ctx.demo, None), self.ctx.runner
+                camera_factory(self.ctx.config, self.ctx.demo, None),
+                self.ctx.runner,
+                read=slip_number,
             )
         except Exception:
             self.scanning = False
@@ -492,6 +500,22 @@ class ProgressNumber(FormScreen):
             return
         self.scanning = False
         self.ctx.advance()
+
+
+# an application number as the slip's QR code holds it (FT01-K01-20261128-0001)
+APPLICATION_NUMBER = re.compile(r"[A-Z0-9]{2,8}(?:-[A-Z0-9]{1,12}){2,4}")
+
+
+def slip_number(frame: Any) -> str | None:
+    """The application number among the codes in a camera frame of the slip (a slip may also
+    carry the hub's progress-page link: that one is not the number)."""
+    from kiosk.photo.receipt_scan import scan_codes
+
+    for code in scan_codes(frame):
+        text = code.text.strip().upper()
+        if APPLICATION_NUMBER.fullmatch(text):
+            return text
+    return None
 
 
 class ProgressList(FormScreen):

@@ -5,6 +5,7 @@ only paints frames and guidance. A camera that is lost goes to the camera-failur
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -39,8 +40,15 @@ class ReceiptScanner(QObject):
     found = Signal(str)
     frameReady = Signal(object)
 
-    def __init__(self, make_source: Any, runner: Runner, parent: QObject | None = None):
+    def __init__(
+        self,
+        make_source: Any,
+        runner: Runner,
+        parent: QObject | None = None,
+        read: Callable[[np.ndarray], str | None] | None = None,
+    ):
         super().__init__(parent)
+        self.read = read  # what to read in a frame (default: the receipt's photo number)
         self._latest: np.ndarray | None = None
         self._stop = threading.Event()
         self._ended = threading.Event()  # the scan loop has returned
@@ -68,11 +76,12 @@ class ReceiptScanner(QObject):
         """In the runner's thread until a number is read or the screen is left."""
         from kiosk.photo.receipt_scan import scan_receipt
 
+        read = self.read or scan_receipt
         try:
             while not self._stop.wait(0.3):
                 with self._lock:
                     frame, self._latest = self._latest, None
-                if frame is not None and (text := scan_receipt(frame)):
+                if frame is not None and (text := read(frame)):
                     self.found.emit(text)
                     return
         finally:
