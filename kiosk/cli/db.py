@@ -109,7 +109,7 @@ def _authorise_admin(args: argparse.Namespace, path: object) -> str | None:
     from kiosk.storage.db import open_database
 
     if not args.admin:
-        return "密钥已封存,需要 --admin 管理员授权 / the key is sealed: --admin USER is required"
+        return "密钥已封存，需要 --admin 管理员授权 / the key is sealed: --admin USER is required"
     minutes = int(Config.load()["supervisor.lockout_minutes"])
     with open_database(path)() as session:  # type: ignore[arg-type]
         result = staff.authenticate(

@@ -114,7 +114,7 @@ def _check_glyphs(app: Application) -> None:
     if lost:
         codes = " ".join(fonts.code_label(c) for c in lost)
         print(
-            f"注意:以下字符字库中没有,已印成编码框,请手写补充 / not in the fonts, printed as "
+            f"注意：以下字符字库中没有，已印成编码框，请手写补充 / not in the fonts, printed as "
             f"code boxes, please write them by hand: {codes}",
             file=sys.stderr,
         )

@@ -55,12 +55,12 @@ def check_database_key(ctx: Context) -> CheckResult:
         return CheckResult("database_key", True, f"数据库密钥已封存 / key sealed ({key.store})")
     if ctx.demo:
         return CheckResult(
-            "database_key", True, f"演示模式:密钥文件 / demo: plain key file {key.location}"
+            "database_key", True, f"演示模式：密钥文件 / demo: plain key file {key.location}"
         )
     return CheckResult(
         "database_key",
         False,
-        f"数据库密钥未封存,请以 root 运行 kiosk db seal-key / key is a plain file ({key.location}); "
+        f"数据库密钥未封存，请以 root 运行 kiosk db seal-key / key is a plain file ({key.location}); "
         "run `kiosk db seal-key` as root",
     )
 

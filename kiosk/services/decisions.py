@@ -79,7 +79,7 @@ def _renewal_expiry(row: ApplicationRow, rules: RuleBook) -> dt.date | None:
         raise DecisionError(
             Message(
                 "no_expiry",
-                "延期申请缺少原居住证有效期,无法计算新有效期。",
+                "延期申请缺少原居住证有效期，无法计算新有效期。",
                 "The renewal has no current expiry date, so the new one cannot be computed.",
             )
         )
@@ -93,7 +93,7 @@ def _renewal_expiry(row: ApplicationRow, rules: RuleBook) -> dt.date | None:
         raise DecisionError(
             Message(
                 "renewal_" + decision.outcome,
-                "不能批准延期:" + reason.zh,
+                "不能批准延期：" + reason.zh,
                 "Cannot approve: " + reason.en,
             )
         )
@@ -125,7 +125,7 @@ def decide(
         raise DecisionError(
             Message(
                 "bad_status",
-                f"该申请当前状态({row.status})不能改为 {new_status}。",
+                f"该申请当前状态（{row.status}）不能改为 {new_status}。",
                 f"An application that is {row.status} cannot become {new_status}.",
             )
         )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import Config
 from kiosk.storage import audit
-from kiosk.sync import enrolment, outbox
+from kiosk.sync import enrolment, inbox, outbox
 from kiosk.sync.enrolment import Enrolment
 
 
@@ -27,6 +27,14 @@ class Overview:
 def overview(session_factory: sessionmaker[Session]) -> Overview:
     with session_factory() as session:
         return Overview(outbox.counts(session), outbox.quarantined(session))
+
+
+def note_device(**states: str | bool) -> None:
+    """What a device last showed (``reader="ok"``, ``camera="failed"``), for the hub's fleet view.
+
+    Only state codes go up, never what the device read; the worker sends them on its next contact.
+    """
+    inbox.note_devices(**states)
 
 
 def send_now(session_factory: sessionmaker[Session], actor: str, send: Callable[[], None]) -> None:

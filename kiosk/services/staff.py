@@ -82,7 +82,7 @@ def validate_pin(pin: str) -> None:
     if len(set(pin)) == 1 or pin in "01234567890123" or pin in "98765432109876":
         raise _error(
             "pin_trivial",
-            "PIN 太简单(相同或连续的数字),请另选一个。",
+            "PIN 太简单（相同或连续的数字），请另选一个。",
             "That PIN is too easy (repeated or consecutive digits); choose another.",
         )
 
@@ -162,7 +162,7 @@ def add_staff(
     if not USERNAME_PATTERN.fullmatch(username):
         raise _error(
             "username_shape",
-            "用户名须为 2 至 32 位小写字母、数字或 . _ -,以字母开头。",
+            "用户名须为 2 至 32 位小写字母、数字或 . _ -，以字母开头。",
             "A username is 2-32 lower-case letters, digits or . _ -, starting with a letter.",
         )
     if role not in ROLES:
@@ -257,13 +257,13 @@ class LoginResult:
             )
             return Message(
                 "locked",
-                f"PIN 错误次数过多,账户已锁定至 {at}。",
+                f"PIN 错误次数过多，账户已锁定至 {at}。",
                 f"Too many wrong PINs: the account is locked until {at}.",
             )
         if self.outcome == "wrong_pin":
             return Message(
                 "wrong_pin",
-                f"PIN 不正确,还可再试 {self.attempts_left} 次。",
+                f"PIN 不正确，还可再试 {self.attempts_left} 次。",
                 f"Wrong PIN; {self.attempts_left} tries left.",
             )
         return Message("unknown_user", "用户不存在或已停用。", "No such active user.")

@@ -198,7 +198,9 @@ class SyncWorker:
             if refused:  # hub down or busy: record what got through, give the rest back, wait
                 detail = refused[0][1].detail
                 self._settle(answers, result, release=[i for i, _ in refused], error=detail)
-                result.global_error, result.retry_after = detail, refused[0][1].retry_after
+                # uploads go out in parallel: any of them may carry the hub's Retry-After
+                waits = [r.retry_after for _, r in refused if r.retry_after is not None]
+                result.global_error, result.retry_after = detail, max(waits, default=None)
                 self._record_error(detail)
                 return result
             self._settle(answers, result)

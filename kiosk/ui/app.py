@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from kiosk.devices.camera.qt_bridge import CameraBridge
     from kiosk.devices.printers.jobs import PrintQueue
+    from kiosk.domain.messages import Message
     from kiosk.photo.numbers import CaptureNumbers
     from kiosk.sync.enrolment import Enrolment
     from kiosk.sync.worker import SyncWorker
@@ -85,6 +86,8 @@ class Kiosk:
             return
         self.started = True
         self.ctx.print_queue  # noqa: B018 - opens the database and starts the queue
+        self.ctx.cards.readerProblem.connect(_note_reader)
+        self.ctx.cards.cardRead.connect(lambda _read: _note_reader(None))
         self.ctx.cards.start()
         _start_sync(self)
         self.window.build_screens()
@@ -100,6 +103,13 @@ class Kiosk:
         if self.sync_worker is not None:
             self.sync_worker.stop()
         self.ctx.runner.wait(10_000)
+
+
+def _note_reader(problem: Message | None) -> None:
+    """The reader's state for the hub's fleet view: ``ok`` or the problem's code."""
+    from kiosk.services.sending import note_device
+
+    note_device(reader="ok" if problem is None else problem.code)
 
 
 def make_print_queue(factory: sessionmaker[Session], config: Config) -> PrintQueue:

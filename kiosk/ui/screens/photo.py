@@ -18,6 +18,14 @@ from kiosk.photo import numbers
 from kiosk.ui.kit import Runner, button, choice_grid, field_edit, frame, label
 from kiosk.ui.screens.forms import FormScreen
 
+
+def note_device(**states: str) -> None:
+    """The camera's state for the hub's fleet view (loaded on use: the welcome screen needs none)."""
+    from kiosk.services.sending import note_device as note
+
+    note(**states)
+
+
 _log = logs.get("kiosk.ui")
 VIEW_W, VIEW_H = 640, 480  # the camera's own size; 480×360 on a narrower panel
 
@@ -225,8 +233,10 @@ class PhotoScreen(FormScreen):
             self.bridge = self.ctx.make_camera()
         except Exception:
             _log.exception("camera could not start")
+            note_device(camera="failed")
             self.ctx.go("camera_failed")
             return
+        note_device(camera="ok")
         self.bridge.frameReady.connect(self._on_frame)
         self.bridge.viewChanged.connect(self._on_view)
         self.bridge.photoReady.connect(self._on_photo)
@@ -260,6 +270,7 @@ class PhotoScreen(FormScreen):
 
     def _on_camera_state(self, state: str) -> None:
         if state == "lost" and self.bridge is not None:
+            note_device(camera="lost")
             self.ctx.go("camera_failed")
 
     def accept(self) -> None:
