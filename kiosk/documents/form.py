@@ -23,6 +23,7 @@ from kiosk.documents.layout import (
     image,
     new_canvas,
     options,
+    signature_block,
     text_in_box,
 )
 from kiosk.domain import clock, codes
@@ -334,33 +335,8 @@ def _changes(flow: Flow, app: Application) -> None:
 
 
 def _signatures(flow: Flow, app: Application) -> None:
-    h = 26 * MM
-    flow.need(h + 6.5 * MM)
-    half = WIDTH / 2
-    c = flow.canvas
-    for i, title in enumerate(("六、申请人承诺及签名", "七、受理单位意见(由工作人员填写)")):
-        c.saveState()
-        c.setFillGray(0.9)
-        c.rect(X0 + i * half, flow.y - 6.5 * MM, half, 6.5 * MM, fill=1)
-        c.restoreState()
-        text_in_box(c, X0 + i * half, flow.y, half, 6.5 * MM, title, 10, bold=True)
-    flow.y -= 6.5 * MM
-    c.rect(X0, flow.y - h, half, h)
-    c.rect(X0 + half, flow.y - h, half, h)
-    text_in_box(c, X0, flow.y, half, 10 * MM, PROMISE, 8.5)
-    fonts.draw(c, X0 + 2 * MM, flow.y - 16.5 * MM, "申请人签名:", SIZE)
-    if app.signature_png:
-        image(c, app.signature_png, X0 + 22 * MM, flow.y - 21 * MM, 46 * MM, 11 * MM)
     signed = app.submitted_at.date() if app.submitted_at else None
-    fonts.draw(c, X0 + 2 * MM, flow.y - 24 * MM, f"日期:{values.date_zh(signed)}", SIZE)
-    sx = X0 + half + 2 * MM
-    fonts.draw(c, sx, flow.y - 6 * MM, "受理人:____________  受理日期:______年___月___日", SIZE)
-    y = flow.y - 13 * MM
-    x = fonts.draw(c, sx, y, "审核意见:", SIZE) + sx + 1 * MM
-    options(c, x, y, [("同意", False), ("不同意", False)], SIZE)
-    fonts.draw(c, sx, flow.y - 19 * MM, "审核人:____________  审核日期:______年___月___日", SIZE)
-    fonts.draw(c, X0 + WIDTH - 4 * MM, flow.y - h + 3 * MM, "(受理单位盖章)", 8.5, align="right")
-    flow.y -= h
+    signature_block(flow, X0, WIDTH, PROMISE, app.signature_png, values.date_zh(signed), SIZE)
 
 
 def _footers(canvas: object, app: Application, pages: int) -> None:

@@ -189,3 +189,42 @@ class Flow:
         for hook in self.on_new_page:
             hook(self)  # type: ignore[operator]
         return True
+
+
+def signature_block(
+    flow: Flow,
+    x0: float,
+    width: float,
+    promise: str,
+    signature_png: bytes | None,
+    signed_on: str,
+    size: float,
+) -> None:
+    """Sections six and seven of both A4 forms: the applicant's promise and signature beside the
+    acceptance unit's boxes, which staff fill in by hand."""
+    h = 26 * MM
+    flow.need(h + 6.5 * MM)
+    half = width / 2
+    c = flow.canvas
+    for i, title in enumerate(("六、申请人承诺及签名", "七、受理单位意见（由工作人员填写）")):
+        c.saveState()
+        c.setFillGray(0.9)
+        c.rect(x0 + i * half, flow.y - 6.5 * MM, half, 6.5 * MM, fill=1)
+        c.restoreState()
+        text_in_box(c, x0 + i * half, flow.y, half, 6.5 * MM, title, 10, bold=True)
+    flow.y -= 6.5 * MM
+    c.rect(x0, flow.y - h, half, h)
+    c.rect(x0 + half, flow.y - h, half, h)
+    text_in_box(c, x0, flow.y, half, 10 * MM, promise, 8.5)
+    fonts.draw(c, x0 + 2 * MM, flow.y - 16.5 * MM, "申请人签名：", size)
+    if signature_png:
+        image(c, signature_png, x0 + 24 * MM, flow.y - 21 * MM, 46 * MM, 11 * MM)
+    fonts.draw(c, x0 + 2 * MM, flow.y - 24 * MM, f"日期：{signed_on}", size)
+    sx = x0 + half + 2 * MM
+    fonts.draw(c, sx, flow.y - 6 * MM, "受理人：____________  受理日期：____年__月__日", size)
+    y = flow.y - 13 * MM
+    x = fonts.draw(c, sx, y, "审核意见：", size) + sx + 1 * MM
+    options(c, x, y, [("同意", False), ("不同意", False)], size)
+    fonts.draw(c, sx, flow.y - 19 * MM, "审核人：____________  审核日期：____年__月__日", size)
+    fonts.draw(c, x0 + width - 4 * MM, flow.y - h + 3 * MM, "（受理单位盖章）", 8.5, align="right")
+    flow.y -= h
