@@ -20,6 +20,8 @@ from kiosk.documents.layout import (
     Flow,
     barcode128,
     cell,
+    form_row,
+    form_section,
     image,
     new_canvas,
     options,
@@ -70,22 +72,11 @@ def render_form(app: Application) -> bytes:
 
 
 def _row(flow: Flow, cols: list[tuple[float, str, bool]], h: float, x: float = X0) -> None:
-    for w, text, is_label in cols:
-        cell(flow.canvas, x, flow.y, w, h, text, SIZE, label=is_label)
-        x += w
-    flow.y -= h
+    form_row(flow, cols, h, x, SIZE)
 
 
 def _section(flow: Flow, title: str, body_height: float) -> None:
-    h = 6.5 * MM
-    flow.need(h + body_height)
-    c = flow.canvas
-    c.saveState()
-    c.setFillGray(0.9)
-    c.rect(X0, flow.y - h, WIDTH, h, fill=1)
-    c.restoreState()
-    text_in_box(c, X0, flow.y, WIDTH, h, title, 10, bold=True)
-    flow.y -= h
+    form_section(flow, title, X0, WIDTH, body_height)
 
 
 def _header(flow: Flow, app: Application) -> None:

@@ -191,6 +191,29 @@ class Flow:
         return True
 
 
+def form_row(
+    flow: Flow, cols: list[tuple[float, str, bool]], h: float, x: float, size: float
+) -> None:
+    """One row of an A4 form's table: (width, text, is_label) cells side by side."""
+    for w, text, is_label in cols:
+        cell(flow.canvas, x, flow.y, w, h, text, size, label=is_label)
+        x += w
+    flow.y -= h
+
+
+def form_section(flow: Flow, title: str, x0: float, width: float, body_height: float) -> None:
+    """A grey section bar (kept on one page with ``body_height`` of what follows it)."""
+    h = 6.5 * MM
+    flow.need(h + body_height)
+    c = flow.canvas
+    c.saveState()
+    c.setFillGray(0.9)
+    c.rect(x0, flow.y - h, width, h, fill=1)
+    c.restoreState()
+    text_in_box(c, x0, flow.y, width, h, title, 10, bold=True)
+    flow.y -= h
+
+
 def signature_block(
     flow: Flow,
     x0: float,
