@@ -55,6 +55,8 @@ from throwaway_pg import PostgresCluster, free_port, wait_for_port  # noqa: E402
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RESEND_SHARE = 0.02  # uploads sent again after their acknowledgement, as after a lost answer
+# what an idle kiosk reports about itself on its inbox call (kiosk/sync/inbox.py)
+IDLE_REPORT = {"pending": 0, "quarantined": 0, "reader": "ok", "camera": "ok", "printer": "ok"}
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,15 @@ class Tally:
     accepted: list[str] = field(default_factory=list)  # uuids with a verified 201
     upload_ms: list[float] = field(default_factory=list)
     hello_ms: list[float] = field(default_factory=list)
+    upload_at: list[float] = field(default_factory=list)  # seconds into the load, per upload_ms
+    hello_at: list[float] = field(default_factory=list)
     resent_ok: int = 0  # resends answered 200 with the original acknowledgement
     resent_new: int = 0  # resends the hub took as a new item: a double
     errors: dict[str, int] = field(default_factory=dict)
     offered: int = 0
     behind: int = 0  # uploads not sent because too many were in flight (the hub fell behind)
+    cpu_seconds: float = 0.0  # the generator's own CPU from the warm-up on
+    warmup_calls: int = 0  # idle calls before the load window (not timed)
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
@@ -221,117 +227,211 @@ def _signed(kiosk: SimKiosk, method: str, path: str, body: bytes) -> dict[str, s
     }
 
 
-def _hub_signed(kiosk: SimKiosk, response: Any, nonce: str) -> bool:
+def _hub_signed(kiosk: SimKiosk, answer: Answer, nonce: str) -> bool:
     from kiosk_protocol import signing
 
-    signature = response.headers.get(signing.HEADER_HUB_SIGNATURE, "")
+    signature = answer.headers.get(signing.HEADER_HUB_SIGNATURE.lower(), "")
     return bool(signature) and signing.verify_answer(
-        kiosk.secret, signature, nonce, response.status_code, response.content
+        kiosk.secret, signature, nonce, answer.status_code, answer.content
     )
 
 
-async def _fleet(job: dict[str, Any]) -> Tally:
-    import httpx
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    headers: dict[str, str]  # names in lower case
+    content: bytes
 
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class LinkError(Exception):
+    """The connection failed or closed before a whole answer came back."""
+
+
+class Link:
+    """One keep-alive HTTP/1.1 connection to the hub: the generators' own small client.
+
+    Why not httpx here: its connection pool looks at every connection for each request, so with
+    a kiosk's worth of connections (500) the two generator processes used both cores and the
+    latency measured was theirs, not the hub's. The hub sees the same requests either way; the
+    kiosk itself (kiosk/sync/client.py) uses httpx, one connection per kiosk.
+    """
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self, method: str, path: str, headers: dict[str, str], body: bytes = b""
+    ) -> Answer:
+        try:
+            await self.open()
+            assert self.reader is not None and self.writer is not None
+            lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+            lines += [f"{name}: {value}" for name, value in headers.items()]
+            lines.append(f"Content-Length: {len(body)}")
+            self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+            head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+            status = int(head[0].split(" ", 2)[1])
+            fields: dict[str, str] = {}
+            for line in head[1:]:
+                if line:
+                    name, _, value = line.partition(":")
+                    fields[name.strip().lower()] = value.strip()
+            content = await self.reader.readexactly(int(fields.get("content-length", "0")))
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
+            self.close()
+            raise LinkError(type(exc).__name__) from exc
+        if fields.get("connection", "").lower() == "close":
+            self.close()
+        return Answer(status, fields, content)
+
+    async def open(self) -> None:
+        if self.reader is None or self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def _fleet(job: dict[str, Any]) -> Tally:
     from kiosk_protocol import sealing, signing
 
     tally = Tally()
     kiosks = [SimKiosk(k, base64.b64decode(s)) for k, s in job["kiosks"]]
     rng = random.Random(job["seed"])
-    url, public_pem, photo = job["url"], job["public_pem"], job["photo"]
+    host, port, public_pem, photo = job["host"], job["port"], job["public_pem"], job["photo"]
     start, seconds = job["start_at"], job["seconds"]
     end = start + seconds
-    limits = httpx.Limits(max_connections=job["connections"], max_keepalive_connections=64)
-    in_flight = asyncio.Semaphore(job["connections"])
+    # uploads share a pool of connections; each kiosk says hello on a connection of its own, as a
+    # real kiosk does, so hellos do not queue behind uploads here
+    links: asyncio.Queue[Link] = asyncio.Queue()
+    for _ in range(job["connections"]):
+        links.put_nowait(Link(host, port))
+    every: list[Link] = []
 
-    # each real kiosk has its own connection: the hellos do not queue behind the uploads here
-    hello_limits = httpx.Limits(max_connections=len(kiosks), max_keepalive_connections=len(kiosks))
-    async with (
-        httpx.AsyncClient(timeout=30, limits=limits) as http,
-        httpx.AsyncClient(timeout=30, limits=hello_limits) as hello_http,
-    ):
+    async def hello(kiosk: SimKiosk) -> None:
+        """An idle kiosk's call: GET /v1/hello, or (--idle inbox) what kiosk/sync/inbox.py sends
+        now: POST /v1/inbox with its report, asking for the console's decisions since then."""
+        link = Link(host, port)
+        every.append(link)
+        since: str | None = None
+        warm_from = start - job["warmup"]
+        await asyncio.sleep(max(0.0, warm_from - time.time()) + rng.uniform(0, job["idle_poll"]))
+        while time.time() < end:
+            if job["idle"] == "inbox":
+                method, path = "POST", "/v1/inbox"
+                body = json.dumps({"since": since, "calls": [], "report": IDLE_REPORT}).encode()
+                extra = {"Content-Type": "application/json"}
+            else:
+                method, path, body, extra = "GET", "/v1/hello", b"", {}
+            headers = {**_signed(kiosk, method, path, body), **extra}
+            began = time.perf_counter()
+            measured = time.time() >= start  # calls in the warm-up are not timed
+            try:
+                answer = await link.request(method, path, headers, body)
+                if job["idle"] == "inbox" and answer.status_code == 200:
+                    since = answer.json().get("now")
+            except LinkError as exc:
+                tally.error(f"hello {exc}")
+            else:
+                if not measured:
+                    tally.warmup_calls += 1
+                    await asyncio.sleep(job["idle_poll"])
+                    continue
+                if answer.status_code == 200 and _hub_signed(
+                    kiosk, answer, headers[signing.HEADER_NONCE]
+                ):
+                    tally.hello_ms.append((time.perf_counter() - began) * 1000)
+                    tally.hello_at.append(time.time() - start)
+                else:
+                    tally.error(f"hello HTTP {answer.status_code}")
+            await asyncio.sleep(job["idle_poll"])
 
-        async def hello(kiosk: SimKiosk) -> None:
-            await asyncio.sleep(max(0.0, start - time.time()) + rng.uniform(0, job["idle_poll"]))
-            while time.time() < end:
-                headers = _signed(kiosk, "GET", "/v1/hello", b"")
+    async def upload(kiosk: SimKiosk, item_uuid: str, sealed: bytes, resend: bool) -> None:
+        path = f"/v1/items/{item_uuid}"
+        content_hash = sealing.sha256(sealed)
+        expected = sealing.open_envelope(sealed).part_hashes()
+        for attempt in range(2 if resend else 1):
+            headers = {
+                **_signed(kiosk, "PUT", path, sealed),
+                "X-Content-Hash": content_hash,
+                "Content-Type": "application/octet-stream",
+            }
+            link = await links.get()  # a free connection: from here on it is the hub's time
+            try:
                 began = time.perf_counter()
-                try:
-                    answer = await hello_http.get(url + "/v1/hello", headers=headers)
-                except httpx.HTTPError as exc:
-                    tally.error(f"hello {type(exc).__name__}")
-                else:
-                    if answer.status_code == 200 and _hub_signed(
-                        kiosk, answer, headers[signing.HEADER_NONCE]
-                    ):
-                        tally.hello_ms.append((time.perf_counter() - began) * 1000)
-                    else:
-                        tally.error(f"hello HTTP {answer.status_code}")
-                await asyncio.sleep(job["idle_poll"])
-
-        async def upload(kiosk: SimKiosk, item_uuid: str, sealed: bytes, resend: bool) -> None:
-            path = f"/v1/items/{item_uuid}"
-            content_hash = sealing.sha256(sealed)
-            expected = sealing.open_envelope(sealed).part_hashes()
-            for attempt in range(2 if resend else 1):
-                headers = {
-                    **_signed(kiosk, "PUT", path, sealed),
-                    "X-Content-Hash": content_hash,
-                    "Content-Type": "application/octet-stream",
-                }
-                try:
-                    async with in_flight:  # a free connection: from here on it is the hub's time
-                        began = time.perf_counter()
-                        answer = await http.put(url + path, content=sealed, headers=headers)
-                        took = (time.perf_counter() - began) * 1000
-                except httpx.HTTPError as exc:
-                    tally.error(f"upload {type(exc).__name__}")
-                    return
-                ack = answer.json() if answer.status_code in (200, 201) else {}
-                good = (
-                    _hub_signed(kiosk, answer, headers[signing.HEADER_NONCE])
-                    and ack.get("uuid") == item_uuid
-                    and ack.get("content_hash") == content_hash
-                    and ack.get("parts") == expected
-                )
-                if attempt == 0 and answer.status_code == 201 and good:
-                    tally.accepted.append(item_uuid)
-                    tally.upload_ms.append(took)
-                elif attempt == 1 and answer.status_code == 200 and good:
-                    tally.resent_ok += 1
-                elif attempt == 1 and answer.status_code == 201:
-                    tally.resent_new += 1
-                else:
-                    tally.error(f"upload HTTP {answer.status_code} (attempt {attempt + 1})")
-                    return
-
-        # every application is made and sealed before the clock starts (as kiosks seal at
-        # submit time, long before they send): the load window measures sending only
-        offsets, at = [], 0.0
-        while True:
-            at += rng.expovariate(job["rate"])  # Poisson arrivals at the fleet's share
-            if at >= seconds:
-                break
-            offsets.append(at)
-        queue = []
-        for offset in offsets:
-            kiosk = kiosks[rng.randrange(len(kiosks))]
-            queue.append((offset, kiosk, *sealed_application(rng, kiosk, photo, public_pem)))
-        if time.time() > start:
-            tally.error("generator was not ready at the start (sealing took too long)")
-        tasks = [asyncio.create_task(hello(k)) for k in kiosks]
-        await asyncio.sleep(max(0.0, start - time.time()))
-        for offset, kiosk, item_uuid, sealed in queue:
-            tally.offered += 1
-            await asyncio.sleep(max(0.0, start + offset - time.time()))
-            if in_flight.locked() and len(tasks) > 4 * job["connections"] + len(kiosks):
-                tally.behind += 1
-                continue
-            tasks.append(
-                asyncio.create_task(upload(kiosk, item_uuid, sealed, rng.random() < RESEND_SHARE))
+                answer = await link.request("PUT", path, headers, sealed)
+                took = (time.perf_counter() - began) * 1000
+            except LinkError as exc:
+                tally.error(f"upload {exc}")
+                return
+            finally:
+                links.put_nowait(link)
+            ack = answer.json() if answer.status_code in (200, 201) else {}
+            good = (
+                _hub_signed(kiosk, answer, headers[signing.HEADER_NONCE])
+                and ack.get("uuid") == item_uuid
+                and ack.get("content_hash") == content_hash
+                and ack.get("parts") == expected
             )
-            tasks = [t for t in tasks if not t.done()] if len(tasks) > 2000 else tasks
-        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=60)
+            if attempt == 0 and answer.status_code == 201 and good:
+                tally.accepted.append(item_uuid)
+                tally.upload_ms.append(took)
+                tally.upload_at.append(time.time() - start)
+            elif attempt == 1 and answer.status_code == 200 and good:
+                tally.resent_ok += 1
+            elif attempt == 1 and answer.status_code == 201:
+                tally.resent_new += 1
+            else:
+                tally.error(f"upload HTTP {answer.status_code} (attempt {attempt + 1})")
+                return
+
+    # every application is made and sealed before the clock starts (as kiosks seal at submit
+    # time, long before they send): the load window measures sending only
+    offsets, at = [], 0.0
+    while True:
+        at += rng.expovariate(job["rate"])  # Poisson arrivals at the fleet's share
+        if at >= seconds:
+            break
+        offsets.append(at)
+    queue = []
+    for offset in offsets:
+        kiosk = kiosks[rng.randrange(len(kiosks))]
+        queue.append((offset, kiosk, *sealed_application(rng, kiosk, photo, public_pem)))
+    if time.time() > start - job["warmup"]:
+        tally.error("generator was not ready at the start (sealing took too long)")
+    # the warm-up: a fleet that is on, as on any working morning. Every kiosk has its connection
+    # open and says hello before applications arrive; the upload connections are open too
+    cpu_at_start = time.process_time()
+    tasks = [asyncio.create_task(hello(k)) for k in kiosks]
+    await asyncio.sleep(max(0.0, start - job["warmup"] - time.time()))
+    pooled = [links.get_nowait() for _ in range(job["connections"])]
+    for link in pooled:
+        await link.open()
+        links.put_nowait(link)
+    await asyncio.sleep(max(0.0, start - time.time()))
+    for offset, kiosk, item_uuid, sealed in queue:
+        tally.offered += 1
+        await asyncio.sleep(max(0.0, start + offset - time.time()))
+        if links.empty() and len(tasks) > 4 * job["connections"] + len(kiosks):
+            tally.behind += 1
+            continue
+        tasks.append(
+            asyncio.create_task(upload(kiosk, item_uuid, sealed, rng.random() < RESEND_SHARE))
+        )
+        tasks = [t for t in tasks if not t.done()] if len(tasks) > 2000 else tasks
+    await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=60)
+    tally.cpu_seconds = time.process_time() - cpu_at_start
+    for link in every:
+        link.close()
+    while not links.empty():
+        links.get_nowait().close()
     return tally
 
 
@@ -352,7 +452,21 @@ def main() -> int:
     parser.add_argument("--kiosks", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the load")
     parser.add_argument("--rate", type=float, default=250.0, help="applications/s offered")
-    parser.add_argument("--idle-poll", type=float, default=5.0, help="seconds between hellos")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=10.0,
+        help="seconds the fleet is connected and idle before the load (not timed)",
+    )
+    parser.add_argument(
+        "--idle-poll", type=float, default=5.0, help="seconds between an idle kiosk's calls"
+    )
+    parser.add_argument(
+        "--idle",
+        choices=("hello", "inbox"),
+        default="hello",
+        help="an idle kiosk's call: GET /v1/hello, or POST /v1/inbox as kiosks since the console",
+    )
     parser.add_argument("--workers", type=int, default=3, help="hub worker processes")
     parser.add_argument("--generators", type=int, default=2, help="load generator processes")
     parser.add_argument("--connections", type=int, default=96, help="per generator")
@@ -404,7 +518,9 @@ def main() -> int:
             flush=True,
         )
         # time for the generators to start and seal their share (~1 ms an application, shared)
-        start_at = time.time() + 8.0 + args.rate * args.seconds * 0.003 / args.generators
+        start_at = (
+            time.time() + 8.0 + args.rate * args.seconds * 0.003 / args.generators + args.warmup
+        )
         jobs = [
             {
                 "kiosks": [
@@ -412,13 +528,16 @@ def main() -> int:
                     for k in kiosks[g :: args.generators]
                 ],
                 "seed": g,
-                "url": url,
+                "host": "127.0.0.1",
+                "port": port,
                 "public_pem": public_pem,
                 "photo": photo,
                 "start_at": start_at,
                 "seconds": args.seconds,
                 "rate": args.rate / args.generators,
                 "idle_poll": args.idle_poll,
+                "idle": args.idle,
+                "warmup": args.warmup,
                 "connections": args.connections,
             }
             for g in range(args.generators)
@@ -462,14 +581,30 @@ def main() -> int:
             f"p99 {percentile(uploads, 0.99):.0f} ms"
         )
         print(
-            f"hello latency p50 {percentile(hellos, 0.5):.0f} ms "
+            f"{'hello' if args.idle == 'hello' else 'idle call (inbox)'} latency p50 "
+            f"{percentile(hellos, 0.5):.0f} ms "
             f"p99 {percentile(hellos, 0.99):.0f} ms"
         )
+        for name, at, ms in (
+            ("upload", [a for t in tallies for a in t.upload_at], uploads),
+            ("hello", [a for t in tallies for a in t.hello_at], hellos),
+        ):
+            windows: dict[int, list[float]] = {}
+            for a, m in zip(at, ms, strict=True):
+                windows.setdefault(int(a // 10) * 10, []).append(m)
+            print(
+                f"{name} p99 by 10 s: "
+                + " ".join(f"{w}s:{percentile(v, 0.99):.0f}" for w, v in sorted(windows.items()))
+            )
         print(f"hub RSS {rss:.0f} MB (peak {max(peak[0], rss):.0f} MB, {processes} processes)")
-        requests = max(1, len(uploads) + len(hellos) + sum(t.resent_ok for t in tallies))
+        warmup_calls = sum(t.warmup_calls for t in tallies)
+        requests = max(
+            1, len(uploads) + len(hellos) + sum(t.resent_ok for t in tallies) + warmup_calls
+        )
         print(
             f"CPU per request: hub {hub_cpu / requests * 1000:.1f} ms, PostgreSQL "
-            f"{pg_cpu / requests * 1000:.1f} ms (the cores are shared: capacity on a machine of "
+            f"{pg_cpu / requests * 1000:.1f} ms, load generators "
+            f"{sum(t.cpu_seconds for t in tallies) / requests * 1000:.1f} ms (the cores are shared: capacity on a machine of "
             f"its own is about cores / (hub + PostgreSQL) per request)"
         )
         print(

@@ -11,15 +11,19 @@ wrong types and damaged envelopes are 4xx answers (422), never a 500.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import re
 import secrets
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
@@ -154,8 +158,30 @@ class HubTime:
         await self.app(scope, receive, send_with_time)
 
 
+def _threads_for(connections: int) -> Any:
+    """A lifespan giving database work as many threads as the pool has connections (anyio's
+    default is 40): more only wait for a connection, and forty threads contending for the GIL
+    tripled the slowest answers (bench/hub_fleet.py)."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = connections
+        # what was loaded to start (modules, the app) is never garbage: keep the collector's
+        # full passes to what requests make, so they stay short
+        gc.freeze()
+        yield
+
+    return lifespan
+
+
 def create_app(hub: store.Hub, *, allow_plain_http: bool = False) -> FastAPI:
-    app = FastAPI(title="kiosk-hub", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="kiosk-hub",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=_threads_for(hub.connections),
+    )
     app.add_middleware(HubTime)
 
     async def signed(request: Request, limit: int) -> tuple[Caller, bytes]:
@@ -313,6 +339,7 @@ def _redeem(hub: store.Hub, code: str) -> JSONResponse:
 ENV_DB = "KIOSK_HUB_SERVE_DB"
 ENV_ACCEPT_DEMO = "KIOSK_HUB_SERVE_ACCEPT_DEMO"
 ENV_PLAIN_HTTP = "KIOSK_HUB_SERVE_ALLOW_PLAIN_HTTP"
+ENV_DB_CONNECTIONS = "KIOSK_HUB_SERVE_DB_CONNECTIONS"
 
 
 def app_from_environment() -> FastAPI:
@@ -321,6 +348,7 @@ def app_from_environment() -> FastAPI:
 
     # a spawned worker does not inherit the parent's logging set-up: refusals go to stderr too
     logging.basicConfig(level=logging.WARNING, format="kiosk-hub %(levelname)s %(message)s")
-    hub = store.open_hub(os.environ.get(ENV_DB) or None)
+    connections = int(os.environ.get(ENV_DB_CONNECTIONS) or store.DB_CONNECTIONS)
+    hub = store.open_hub(os.environ.get(ENV_DB) or None, connections)
     hub.accept_demo = os.environ.get(ENV_ACCEPT_DEMO) == "1"
     return create_app(hub, allow_plain_http=os.environ.get(ENV_PLAIN_HTTP) == "1")

@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-key", type=Path)
     p.add_argument("--workers", type=_positive_int, default=1, help="worker processes")
     p.add_argument(
+        "--db-connections",
+        type=_positive_int,
+        default=4,
+        help="database connections (and threads for database work) per worker (default 4)",
+    )
+    p.add_argument(
         "--accept-demo",
         action="store_true",
         help="hold made-up (demo) applications, flagged demo (training hubs only)",
@@ -173,7 +179,7 @@ def _main(args: argparse.Namespace) -> int:
     from kiosk_hub import schema, store
 
     try:
-        hub = store.open_hub(args.db)
+        hub = store.open_hub(args.db, getattr(args, "db_connections", store.DB_CONNECTIONS))
     except schema.SchemaMismatchError as exc:
         print(f"kiosk-hub: {exc}", file=sys.stderr)
         return EXIT_FAIL
@@ -211,6 +217,9 @@ def _serve(hub: Any, args: argparse.Namespace) -> int:
         "log_level": "warning",
         "access_log": False,
         "timeout_graceful_shutdown": 5,
+        # longer than any kiosk's idle poll (sync.idle_poll, 5 s): each kiosk keeps one
+        # connection (and one TLS handshake) instead of a new one at every poll
+        "timeout_keep_alive": 75,
         **tls,
     }
     if args.workers == 1:
@@ -221,6 +230,7 @@ def _serve(hub: Any, args: argparse.Namespace) -> int:
     os.environ[app.ENV_DB] = args.db or ""
     os.environ[app.ENV_ACCEPT_DEMO] = "1" if args.accept_demo else ""
     os.environ[app.ENV_PLAIN_HTTP] = "1" if args.allow_plain_http else ""
+    os.environ[app.ENV_DB_CONNECTIONS] = str(args.db_connections)
     uvicorn.run("kiosk_hub.app:app_from_environment", factory=True, workers=args.workers, **common)
     return EXIT_OK
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
 import re
 import time
 from collections.abc import Callable
@@ -24,13 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    Connection,
     Engine,
     String,
+    Table,
+    bindparam,
     create_engine,
     delete,
     event,
+    exists,
     insert,
-    literal,
     select,
     update,
 )
@@ -48,6 +52,29 @@ SEEN_EVERY = 30.0  # seconds between writes of a kiosk's last_seen (the fleet vi
 MAX_ITEM_BYTES = 16 * 1024 * 1024  # a form, a ~30 KB photo and a signature: far below this
 _UUID = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,35}")
 _log = logging.getLogger("kiosk_hub")
+NONCES: Table = Nonce.__table__  # type: ignore[assignment]
+ITEMS: Table = Item.__table__  # type: ignore[assignment]
+KIOSKS: Table = Kiosk.__table__  # type: ignore[assignment]
+
+# Statements on every request, built once: building a statement and its cache key costs more
+# CPU than PostgreSQL spends running it. Values come as parameters.
+# The nonce, taken only for an enrolled kiosk that is not revoked; RETURNING because the rowcount
+# of INSERT ... SELECT is not reliable (psycopg).
+TAKE_NONCE = (
+    insert(NONCES)
+    .from_select(
+        ["kiosk_id", "nonce"],
+        select(bindparam("kiosk_id", type_=String), bindparam("nonce", type_=String)).where(
+            exists().where(
+                KIOSKS.c.kiosk_id == bindparam("kiosk_id", type_=String),
+                KIOSKS.c.secret.is_not(None),
+                KIOSKS.c.revoked_at.is_(None),
+            )
+        ),
+    )
+    .returning(NONCES.c.id)
+)
+HOLD_ITEM = insert(ITEMS)
 
 
 def home() -> Path:
@@ -75,13 +102,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str | None) -> Engine:
+# Connections each hub process keeps open to PostgreSQL, and threads it runs database work in
+# (kiosk-hub serve --db-connections). Requests beyond it wait their turn, which is cheap: opening
+# and closing overflow connections (a backend start each) was most of the hub's CPU under a
+# fleet's load, and forty threads contending for one GIL tripled its slowest answers. On
+# loopback PostgreSQL a transaction waits little, so a few per process keep the cores busy;
+# docs/sync-and-hub.md says how to size it (bench/hub_fleet.py measured 2, 4, 12 and 40).
+DB_CONNECTIONS = 4
+
+
+def make_engine(url: str | None, connections: int = DB_CONNECTIONS) -> Engine:
     # no pre-ping (a round trip per request): a connection that died with a PostgreSQL restart
     # fails one request (500, the kiosk retries it) and the pool drops it
-    engine = create_engine(normalise_url(url))
-    if engine.dialect.name == "sqlite":
+    normalised = normalise_url(url)
+    if normalised.startswith("sqlite"):
+        engine = create_engine(normalised)
         event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
+        return engine
+    # the overflow is for a session opened inside another (never on the request path): it must
+    # not wait for a connection its own thread holds
+    return create_engine(
+        normalised, pool_size=connections, max_overflow=connections, pool_timeout=30
+    )
 
 
 @dataclass
@@ -94,6 +136,7 @@ class Hub:
     # kiosk id -> signing secret, read once per process; a changed secret (re-enrolment) is
     # read again when a signature fails; revocation is checked in every request's transaction
     secrets: dict[str, bytes] = field(default_factory=dict)
+    connections: int = DB_CONNECTIONS  # threads for database work (the pool's size)
     # kiosk id -> (monotonic time, version) this process last wrote its last_seen: written at most
     # every SEEN_EVERY seconds, so an idle kiosk's hello is one INSERT
     seen_written: dict[str, tuple[float, str | None]] = field(default_factory=dict)
@@ -114,10 +157,10 @@ class Hub:
         self.factory.kw["bind"].dispose()
 
 
-def open_hub(url: str | None) -> Hub:
+def open_hub(url: str | None, connections: int = DB_CONNECTIONS) -> Hub:
     """Open the hub's database and key pair (both made on first use). A database at another
     schema revision raises :class:`kiosk_hub.schema.SchemaMismatchError` (kiosk_hub/schema.py)."""
-    engine = make_engine(url)
+    engine = make_engine(url, connections)
     try:
         schema.ensure_current(engine)  # an empty database gets the newest schema; see schema.py
     except schema.SchemaMismatchError:
@@ -128,7 +171,9 @@ def open_hub(url: str | None) -> Hub:
         if session.get(Meta, "schema") is None:
             session.merge(Meta(key="schema", value=SCHEMA_VERSION))
     private_path, public_path = sealing.write_keypair(home() / "keys")
-    return Hub(factory, private_path.read_bytes(), public_path.read_bytes())
+    return Hub(
+        factory, private_path.read_bytes(), public_path.read_bytes(), connections=connections
+    )
 
 
 def bump(session: Session, name: str) -> None:
@@ -270,54 +315,57 @@ class Claim:
     nonce: str
     seen: dict[str, Any] | None  # last_seen, last_skew_seconds, version; None: not due yet
 
-    def record(self, session: Session) -> None:
+    def record(self, connection: Connection) -> None:
         """First in the request's transaction: one INSERT takes the nonce, and only for an
         enrolled kiosk that is not revoked. The unique nonce decides, so of twenty concurrent
-        copies of one request exactly one gets through."""
-        active = select(Kiosk.kiosk_id).where(
-            Kiosk.kiosk_id == self.kiosk_id,
-            Kiosk.secret.is_not(None),
-            Kiosk.revoked_at.is_(None),
-        )
-        pair = select(literal(self.kiosk_id, String), literal(self.nonce, String))
+        copies of one request exactly one gets through. A statement built once, on the
+        connection (no ORM): this runs for every request the hub answers."""
+        kiosks = KIOSKS.c
         try:
-            taken = session.execute(
-                insert(Nonce)
-                .from_select(["kiosk_id", "nonce"], pair.where(active.exists()))
-                .returning(Nonce.id)  # rowcount of INSERT ... SELECT is not reliable (psycopg)
+            taken = connection.execute(
+                TAKE_NONCE, {"kiosk_id": self.kiosk_id, "nonce": self.nonce}
             ).first()
         except IntegrityError:
             raise Refusal(401, "replayed", "this request was already received") from None
         if taken is None:
-            revoked = session.execute(
-                select(Kiosk.revoked_at).where(Kiosk.kiosk_id == self.kiosk_id)
+            revoked = connection.execute(
+                select(kiosks.revoked_at).where(kiosks.kiosk_id == self.kiosk_id)
             ).first()
             if revoked is not None and revoked[0] is not None:
                 raise Refusal(403, "revoked", "this kiosk has been revoked")
             raise Refusal(401, "unknown_kiosk", "this kiosk is not enrolled here")
         if self.seen is not None:
-            session.execute(
-                update(Kiosk).where(Kiosk.kiosk_id == self.kiosk_id).values(**self.seen)
+            connection.execute(
+                update(KIOSKS).where(kiosks.kiosk_id == self.kiosk_id).values(**self.seen)
             )
 
 
 def in_claim(hub: Hub, claim: Claim, work: Callable[[Session], Any] | None = None) -> Any:
-    """Run ``work`` in the transaction that records the request's nonce (``Refusal`` if not)."""
-    with hub.factory.begin() as session:
-        claim.record(session)
-        result = work(session) if work is not None else None
-    if _purge_due():
-        cutoff = utcnow() - dt.timedelta(seconds=4 * signing.MAX_SKEW_SECONDS)
+    """Run ``work`` in the transaction that records the request's nonce (``Refusal`` if not).
+    With no work (a hello) the claim is its own statement, committed as it runs: no BEGIN and
+    COMMIT round trips for the call every idle kiosk makes every few seconds."""
+    if work is None:
+        with (
+            hub.factory.kw["bind"]
+            .connect()
+            .execution_options(isolation_level="AUTOCOMMIT") as connection
+        ):
+            claim.record(connection)
+        result = None
+    else:
         with hub.factory.begin() as session:
-            session.execute(delete(Nonce).where(Nonce.at < cutoff))
+            claim.record(session.connection())
+            result = work(session)
+    _purge_now_and_then(hub)
     return result
 
 
-def _purge_due() -> bool:
+def _purge_now_and_then(hub: Hub) -> None:
     """One request in a hundred keeps the nonce table to the freshness window."""
-    import random
-
-    return random.random() < 0.01
+    if random.random() < 0.01:
+        cutoff = utcnow() - dt.timedelta(seconds=4 * signing.MAX_SKEW_SECONDS)
+        with hub.factory.kw["bind"].begin() as connection:
+            connection.execute(delete(NONCES).where(NONCES.c.at < cutoff))
 
 
 def kiosk_secret(hub: Hub, kiosk_id: str, *, fresh: bool = False) -> bytes | None:
@@ -374,19 +422,18 @@ def ingest(
         "received_at": received,
     }
 
-    def add(session: Session) -> None:
-        session.execute(insert(Item).values(**row))  # the primary key decides who holds the uuid
-        # the console's cases and help calls, in the same transaction (kiosk_hub/console)
-        from kiosk_hub.console import records
-
-        records.on_ingest(session, checked.kind, kiosk_id, checked.contents.data)
+    from kiosk_hub.console import records
 
     try:
-        if claim is not None:
-            in_claim(hub, claim, add)
-        else:
-            with hub.factory.begin() as session:
-                add(session)
+        # one transaction on a Core connection (no ORM session: the hub's hottest path): the
+        # nonce, the item, whose primary key decides who holds the uuid, and the console's case
+        # or help call (kiosk_hub/console)
+        with hub.factory.kw["bind"].begin() as connection:
+            if claim is not None:
+                claim.record(connection)
+            connection.execute(HOLD_ITEM, row)
+            records.on_ingest(connection, item_uuid, checked.kind, kiosk_id, checked.contents.data)
+        _purge_now_and_then(hub)
         return Outcome(201, acknowledgement(Item(**row)))
     except IntegrityError:
         pass  # this uuid is held already (a resend, or a racing copy): answer as a replay

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, bindparam, exists, insert, select
 from sqlalchemy.orm import Session
 
 from kiosk_hub.models import Case, ConsoleAudit, HubHelpCall, KioskReport, utcnow
@@ -27,6 +27,7 @@ DECISIONS = {
     "request_materials": "materials_requested",
 }
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")  # >= 128 bits of urlsafe base64
+CASES: Table = Case.__table__  # type: ignore[assignment]
 
 
 def shenzhen_day(moment: dt.datetime | None = None) -> dt.date:
@@ -51,11 +52,30 @@ def audit(session: Session, actor: str, action: str, subject: str, detail: str =
     )
 
 
-def on_ingest(session: Session, kind: str, kiosk_id: str, data: dict[str, Any]) -> None:
+def on_ingest(
+    connection: Connection, item_uuid: str, kind: str, kiosk_id: str, data: dict[str, Any]
+) -> None:
     """Index one newly held item (called inside the transaction that holds it)."""
     now = utcnow()
+    if kind == "application" and not isinstance(data.get("audit_head"), dict):
+        _add_case(connection, item_uuid, kiosk_id, data, now)  # Core only: the busy path
+        return
+    # the rarer kinds through the ORM, in the same transaction
+    with Session(bind=connection) as session:
+        _index(session, item_uuid, kind, kiosk_id, data, now)
+        session.flush()
+
+
+def _index(
+    session: Session,
+    item_uuid: str,
+    kind: str,
+    kiosk_id: str,
+    data: dict[str, Any],
+    now: dt.datetime,
+) -> None:
     if kind == "application":
-        _add_case(session, kiosk_id, data, now)
+        _add_case(session.connection(), item_uuid, kiosk_id, data, now)
     elif kind == "help_call":
         _help_event(session, kiosk_id, data, now)
     elif kind == "decision":
@@ -66,24 +86,53 @@ def on_ingest(session: Session, kind: str, kiosk_id: str, data: dict[str, Any]) 
         _audit_head(session, kiosk_id, data, now)
 
 
-def _add_case(session: Session, kiosk_id: str, data: dict[str, Any], now: dt.datetime) -> None:
+def _add_case(
+    connection: Connection, item_uuid: str, kiosk_id: str, data: dict[str, Any], now: dt.datetime
+) -> None:
+    """The case of a newly held application, keyed by the item's uuid (a kiosk seals an
+    application under its own uuid). A case already there (its item was lost and is sent again
+    after a reconcile) stays as it is, decision and all: the first stands. A Core statement, not
+    an ORM merge (a SELECT first), on the path every accepted application takes."""
     submitted = _when(data.get("submitted_at"), now)
     token = data.get("progress_token")
-    session.merge(
-        Case(
-            uuid=str(data["uuid"]),
-            kiosk_id=kiosk_id,
-            point=str(data.get("acceptance_point") or "")[:8],
-            application_number=str(data.get("application_number") or "")[:40],
-            queue_number=str(data.get("queue_number") or "")[:32],
-            queue_day=shenzhen_day(submitted),
-            service=str(data.get("service") or "")[:16],
-            submitted_at=submitted,
-            status="submitted",
-            progress_token=token if isinstance(token, str) and TOKEN.fullmatch(token) else None,
-            updated_at=now,
-        )
+    values = dict(
+        uuid=item_uuid,
+        kiosk_id=kiosk_id,
+        point=str(data.get("acceptance_point") or "")[:8],
+        application_number=str(data.get("application_number") or "")[:40],
+        queue_number=str(data.get("queue_number") or "")[:32],
+        queue_day=shenzhen_day(submitted),
+        service=str(data.get("service") or "")[:16],
+        submitted_at=submitted,
+        status="submitted",
+        progress_token=token if isinstance(token, str) and TOKEN.fullmatch(token) else None,
+        updated_at=now,
     )
+    connection.execute(ADD_CASE, values)
+
+
+# INSERT ... SELECT ... WHERE NOT EXISTS, built once (ON CONFLICT would be compiled anew for
+# every application). No race: a second copy of the item waits on the item's primary key in its
+# own transaction, then fails there.
+_CASE_COLUMNS = (
+    "uuid",
+    "kiosk_id",
+    "point",
+    "application_number",
+    "queue_number",
+    "queue_day",
+    "service",
+    "submitted_at",
+    "status",
+    "progress_token",
+    "updated_at",
+)
+ADD_CASE = insert(CASES).from_select(
+    list(_CASE_COLUMNS),
+    select(*(bindparam(name, type_=CASES.c[name].type) for name in _CASE_COLUMNS)).where(
+        ~exists().where(CASES.c.uuid == bindparam("uuid", type_=CASES.c.uuid.type))
+    ),
+)
 
 
 def _help_event(session: Session, kiosk_id: str, data: dict[str, Any], now: dt.datetime) -> None:

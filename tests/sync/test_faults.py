@@ -9,7 +9,9 @@ import time
 from typing import Any
 
 import pytest
-from conftest import (
+from faultproxy import FaultProxy
+from sqlalchemy.orm import Session, sessionmaker
+from sync_parts import (
     HubProcess,
     assert_exactly_once,
     enrol_kiosk,
@@ -18,8 +20,6 @@ from conftest import (
     submit_some,
     until,
 )
-from faultproxy import FaultProxy
-from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import Config
 from kiosk.sync import enrolment

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import HubProcess, assert_exactly_once, enrol_kiosk, submit_some, until
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
+from sync_parts import HubProcess, assert_exactly_once, enrol_kiosk, submit_some, until
 
 from kiosk.config import Config
 from kiosk.storage.models import OutboxEntry

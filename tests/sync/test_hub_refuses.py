@@ -17,7 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import (
+from faultproxy import FaultProxy
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+from sync_parts import (
     HubProcess,
     assert_exactly_once,
     enrol_kiosk,
@@ -26,9 +29,6 @@ from conftest import (
     submit_some,
     until,
 )
-from faultproxy import FaultProxy
-from sqlalchemy import update
-from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import Config
 from kiosk.sync import enrolment, outbox

@@ -10,9 +10,9 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import kiosk_cli, submit_some
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sync_parts import kiosk_cli, submit_some
 
 from kiosk.config import Config
 from kiosk.domain.rules import RuleBook

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import HubProcess, hub_items
+from sync_parts import HubProcess, hub_items
 
 from kiosk.config import Config
 from kiosk.services.submit import submit_application

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import HubProcess, kiosk_cli, submit_some
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
+from sync_parts import HubProcess, kiosk_cli, submit_some
 
 from kiosk.services import progress
 from kiosk.sync import enrolment

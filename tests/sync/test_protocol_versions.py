@@ -8,8 +8,8 @@ import struct
 from pathlib import Path
 
 import pytest
-from conftest import HubProcess, hub_items, submit_some
 from sqlalchemy.orm import Session, sessionmaker
+from sync_parts import HubProcess, hub_items, submit_some
 
 from kiosk.config import Config
 from kiosk.sync import enrolment

@@ -7,9 +7,9 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import HubProcess, hub_items
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from sync_parts import HubProcess, hub_items
 
 from kiosk.config import Config
 from kiosk.domain.rules import RuleBook

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import HubProcess, assert_exactly_once, enrol_kiosk, kiosk_cli, submit_some
 from sqlalchemy.orm import Session, sessionmaker
+from sync_parts import HubProcess, assert_exactly_once, enrol_kiosk, kiosk_cli, submit_some
 
 from kiosk.config import Config
 from kiosk.sync import enrolment
