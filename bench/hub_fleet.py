@@ -19,12 +19,16 @@ checks, removes everything, and prints, each on its own line::
     hello latency p50 N ms p99 N ms
     hub RSS N MB (peak N MB, K processes)
 
-Latency is the hub's: a hello goes out on its kiosk's own connection, an upload's clock starts
-when a connection is free (uploads the generators could not send in time are counted as "not
-sent (hub behind)", not timed). Exit 0 when the run completed with nothing lost or doubled; 1
-otherwise.
+Before the load the fleet is on for ``--warmup`` seconds: every kiosk connected and saying hello
+(not timed), as on any working morning; ``--warmup 0`` measures a hub meeting the whole fleet
+cold. Latency is the hub's: a hello goes out on its kiosk's own connection, an upload's clock
+starts when a connection is free (uploads the generators could not send in time are counted as
+"not sent (hub behind)", not timed). ``--idle inbox`` sends what kiosks send since the counter
+console (``POST /v1/inbox`` with their report) instead of hello. Exit 0 when the run completed
+with nothing lost or doubled; 1 otherwise. Figures and what they mean: docs/sync-and-hub.md.
 
     .venv/bin/python bench/hub_fleet.py [--kiosks 500] [--seconds 60] [--rate 250] [--db URL]
+                                        [--workers 3] [--idle hello|inbox] [--warmup 10]
 """
 
 from __future__ import annotations
@@ -568,6 +572,7 @@ def main() -> int:
         lost = len(set(accepted)) - held["distinct"]
         doubled = held["rows"] - held["distinct"] + sum(t.resent_new for t in tallies)
         uploads = [ms for t in tallies for ms in t.upload_ms]
+        idle_name = "hello" if args.idle == "hello" else "idle call (inbox)"
         hellos = [ms for t in tallies for ms in t.hello_ms]
         errors: dict[str, int] = {}
         for t in tallies:
@@ -581,13 +586,13 @@ def main() -> int:
             f"p99 {percentile(uploads, 0.99):.0f} ms"
         )
         print(
-            f"{'hello' if args.idle == 'hello' else 'idle call (inbox)'} latency p50 "
+            f"{idle_name} latency p50 "
             f"{percentile(hellos, 0.5):.0f} ms "
             f"p99 {percentile(hellos, 0.99):.0f} ms"
         )
         for name, at, ms in (
             ("upload", [a for t in tallies for a in t.upload_at], uploads),
-            ("hello", [a for t in tallies for a in t.hello_at], hellos),
+            (idle_name, [a for t in tallies for a in t.hello_at], hellos),
         ):
             windows: dict[int, list[float]] = {}
             for a, m in zip(at, ms, strict=True):

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -154,7 +155,7 @@ class Case(Base):
     __tablename__ = "cases"
 
     uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
-    kiosk_id: Mapped[str] = mapped_column(String(8), index=True)
+    kiosk_id: Mapped[str] = mapped_column(String(8))
     point: Mapped[str] = mapped_column(String(8), index=True)
     application_number: Mapped[str] = mapped_column(String(40))
     queue_number: Mapped[str] = mapped_column(String(32))
@@ -170,6 +171,9 @@ class Case(Base):
     decided_via: Mapped[str | None] = mapped_column(String(8))  # console | kiosk
     conflict: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # every kiosk's inbox call asks for its cases changed since its cursor (h0005)
+    __table_args__ = (Index("ix_cases_kiosk_updated", "kiosk_id", "updated_at"),)
 
 
 class QueueCall(Base):

@@ -19,12 +19,26 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from kiosk_hub.console import records
 from kiosk_hub.models import Case, HubHelpCall, KioskReport, utcnow
 
+REPORTS: Table = KioskReport.__table__  # type: ignore[assignment]
+UPDATE_REPORT = (
+    update(REPORTS)
+    .where(REPORTS.c.kiosk_id == bindparam("kiosk"))
+    .values(
+        reported_at=bindparam("at", type_=REPORTS.c.reported_at.type),
+        report=bindparam("said", type_=REPORTS.c.report.type),
+    )
+)
+ADD_REPORT = insert(REPORTS).values(
+    kiosk_id=bindparam("kiosk"),
+    reported_at=bindparam("at", type_=REPORTS.c.reported_at.type),
+    report=bindparam("said", type_=REPORTS.c.report.type),
+)
 SMALL_BODY = 64 * 1024
 MAX_NUMBERS = 100
 REPORT_KEYS = {
@@ -68,23 +82,25 @@ def add_routes(
         report = _report(data.get("report"))
 
         def work(session: Session) -> dict[str, Any]:
+            # every idle kiosk's call every few seconds: statements built once, on the connection
             now = utcnow()
-            held = session.get(KioskReport, caller.kiosk_id)
-            if held is None:
-                session.add(KioskReport(kiosk_id=caller.kiosk_id, reported_at=now, report=report))
-            else:
-                held.reported_at, held.report = now, report
-            states = {
-                c.uuid: c.state
-                for c in session.execute(
-                    select(HubHelpCall).where(
-                        HubHelpCall.kiosk_id == caller.kiosk_id, HubHelpCall.uuid.in_(calls)
-                    )
-                ).scalars()
-            }
+            connection = session.connection()
+            report_row = {"kiosk": caller.kiosk_id, "at": now, "said": report}
+            if connection.execute(UPDATE_REPORT, report_row).rowcount == 0:
+                connection.execute(ADD_REPORT, report_row)
+            states = {}
+            if calls:  # only while a help call is open on the kiosk
+                states = {
+                    c.uuid: c.state
+                    for c in session.execute(
+                        select(HubHelpCall).where(
+                            HubHelpCall.kiosk_id == caller.kiosk_id, HubHelpCall.uuid.in_(calls)
+                        )
+                    ).scalars()
+                }
             return {
                 "now": now.isoformat(),
-                "decisions": records.console_decisions(session, caller.kiosk_id, since),
+                "decisions": records.console_decisions(connection, caller.kiosk_id, since),
                 "calls": states,
             }
 

@@ -217,15 +217,11 @@ def decide_on_console(session: Session, case: Case, decision: str, reason: str, 
     audit(session, actor, f"review.{decision}", case.application_number)
 
 
-def console_decisions(session: Session, kiosk_id: str, since: dt.datetime) -> list[dict[str, Any]]:
+def console_decisions(
+    connection: Connection, kiosk_id: str, since: dt.datetime
+) -> list[dict[str, Any]]:
     """Console decisions on this kiosk's applications since ``since`` (the kiosk's cursor)."""
-    rows = session.execute(
-        select(Case).where(
-            Case.kiosk_id == kiosk_id,
-            Case.decided_via == "console",
-            Case.updated_at > since,
-        )
-    ).scalars()
+    rows = connection.execute(DECIDED_SINCE, {"kiosk": kiosk_id, "since": since})
     return [
         {
             "application_uuid": c.uuid,
@@ -238,3 +234,19 @@ def console_decisions(session: Session, kiosk_id: str, since: dt.datetime) -> li
         }
         for c in rows
     ]
+
+
+# asked on every kiosk's inbox call; ix_cases_kiosk_updated keeps it to the rows it returns
+DECIDED_SINCE = select(
+    CASES.c.uuid,
+    CASES.c.application_number,
+    CASES.c.decision,
+    CASES.c.status,
+    CASES.c.decision_reason,
+    CASES.c.decided_by,
+    CASES.c.decided_at,
+).where(
+    CASES.c.kiosk_id == bindparam("kiosk"),
+    CASES.c.updated_at > bindparam("since", type_=CASES.c.updated_at.type),
+    CASES.c.decided_via == "console",
+)
