@@ -249,3 +249,37 @@ def test_tls_when_given_a_certificate(
         assert_exactly_once(tls_hub, submitted, kiosk_db)
     finally:
         tls_hub.stop()
+
+
+@pytest.mark.parametrize("hub_db", ["postgres"], indirect=True)
+def test_one_database_connection_per_worker_still_answers_a_burst(
+    hub_db: str, hub_home: Path, fast_sync: Config, kiosk_db: sessionmaker[Session]
+) -> None:
+    """``--db-connections`` sizes each worker's pool and its database threads: with one each, a
+    burst of hellos and uploads waits its turn (no deadlock, no connection opened per request)
+    and everything lands once. A size below one is a usage error."""
+    refused = HubProcess(hub_db, hub_home).cli_raw("serve", "--db-connections", "0")
+    assert refused.returncode == 2 and "--db-connections" in refused.stderr
+    hub = HubProcess(hub_db, hub_home, extra=["--workers", "2", "--db-connections", "1"]).start()
+    try:
+        enrolled = enrol_kiosk(hub, fast_sync)
+        submitted = submit_some(kiosk_db, fast_sync, 8)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with HubClient(enrolled, fast_sync) as client, ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(lambda _: client.hello()["kiosk_id"], range(40)))
+        assert answers == ["K07"] * 40
+        SyncWorker(kiosk_db, fast_sync, enrolled=enrolment.load).run_once()
+        assert_exactly_once(hub, submitted, kiosk_db)
+        engine = store.make_engine(hub_db)
+        try:
+            with engine.connect() as look:
+                held = look.exec_driver_sql(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND backend_type = 'client backend'"
+                ).scalar_one()
+        finally:
+            engine.dispose()
+        assert held <= 2 + 1, held  # two workers' one connection each, and this look
+    finally:
+        hub.stop()
