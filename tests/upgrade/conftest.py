@@ -4,15 +4,11 @@ as tests/sync uses)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from upgrade_parts import REPO, Release, install_release
-
-sys.path.insert(0, str(REPO / "bench"))  # the throwaway cluster is shared with tests/sync
-from throwaway_pg import PostgresCluster
+from upgrade_parts import PostgresCluster, Release, install_release
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,10 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 RELEASES = REPO / "releases"
+sys.path.insert(0, str(REPO / "bench"))  # the throwaway cluster and port helpers, shared
+
+from throwaway_pg import PostgresCluster, free_port  # noqa: E402,F401
+
 # Fast retries, as tests/sync uses: the product defaults are seconds to minutes.
 FAST = {
     "KIOSK_SYNC_BACKOFF_BASE": "0.05",
@@ -33,24 +37,6 @@ FAST = {
     "KIOSK_SYNC_LEASE_SECONDS": "30",
     "KIOSK_SYNC_TIMEOUT": "5",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with (
-            contextlib.suppress(OSError),
-            socket.create_connection(("127.0.0.1", port), timeout=0.2),
-        ):
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"nothing listening on {port}")
 
 
 def until(predicate: Any, timeout: float = 60.0, interval: float = 0.1) -> None:
