@@ -13,19 +13,13 @@ import stat
 import sys
 from pathlib import Path
 
-import platformdirs
+from kiosk_protocol.files import data_folder
 
 APP_NAME = "sz-residence-kiosk"
 
 
 def home() -> Path:
-    env = os.environ.get("KIOSK_HOME")
-    base = (
-        Path(env).expanduser()
-        if env
-        else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    )
-    return private_dir(base)
+    return private_dir(data_folder("KIOSK_HOME", APP_NAME))
 
 
 def sub(*parts: str) -> Path:

@@ -20,11 +20,12 @@ def data_folder(env_var: str, app_name: str) -> Path:
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, readable by the owner only."""
-    tmp = path.with_name(f".{path.name}.part")
+    """Write ``data`` to ``path`` atomically, readable by the owner only. The temporary file's
+    name is this writer's own, so processes writing one file at once do not trip over it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.part")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        if hasattr(os, "fchmod"):  # O_CREAT's mode does not reset a leftover .part (POSIX)
+        if hasattr(os, "fchmod"):  # O_CREAT's mode is filtered by the umask (POSIX)
             with contextlib.suppress(OSError):  # a FAT-formatted drive has no modes to set
                 os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as fh:

@@ -428,11 +428,34 @@ def _json_object(raw: bytes, what: str) -> dict[str, Any]:
 
 
 def write_keypair(folder: Path) -> tuple[Path, Path]:
-    """Create the hub's key files once (private key 0600); return their paths."""
+    """Create the hub's key files once (private key 0600); return their paths.
+
+    Several hub processes may start at once on a new home: each may make a key, but only the
+    first one linked into place becomes the hub's, and the public key file is always derived from
+    the private key that won, so the two can never belong to different pairs."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     private_path, public_path = folder / "hub-x25519-private.pem", folder / "hub-x25519-public.pem"
     if not private_path.exists():
-        private_pem, public_pem = generate_keypair()
-        write_private(private_path, private_pem)
-        public_path.write_bytes(public_pem)
+        candidate = folder / f".{private_path.name}.{os.getpid()}.{os.urandom(4).hex()}"
+        write_private(candidate, generate_keypair()[0])
+        try:
+            os.link(candidate, private_path)  # fails if another process got there first
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink(missing_ok=True)
+    public_pem = public_pem_of(private_path.read_bytes())
+    if not public_path.exists() or public_path.read_bytes() != public_pem:
+        write_private(public_path, public_pem)
+        if hasattr(os, "chmod"):
+            os.chmod(public_path, 0o644)  # the public half is for anyone
     return private_path, public_path
+
+
+def public_pem_of(private_pem: bytes) -> bytes:
+    key = serialization.load_pem_private_key(private_pem, password=None)
+    if not isinstance(key, X25519PrivateKey):
+        raise SealError("not an X25519 private key")
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
