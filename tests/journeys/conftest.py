@@ -17,6 +17,7 @@ def make_kiosk(qtbot) -> Iterator:
     made: list[Kiosk] = []
 
     def make(camera: bool = True, **config: object) -> Kiosk:
+        config = {"timeouts.done_seconds": 2, **config}  # as tests/ui: the countdown, shortened
         kiosk = build(Config.load().with_values(**config), demo=True, cards=DirectCardSource())
         kiosk.finish_start()
         if not camera:

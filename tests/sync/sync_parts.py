@@ -9,11 +9,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid as uuidlib
 from pathlib import Path
 from typing import Any
 
+from common_parts import FAST_SYNC, until  # noqa: F401  (until: for the tests)
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,14 +26,7 @@ sys.path.insert(0, str(REPO / "bench"))  # the throwaway cluster is shared with 
 
 from throwaway_pg import PostgresCluster, free_port, wait_for_port  # noqa: E402,F401
 
-# Fast retries for tests: the product defaults are seconds to minutes.
-FAST = {
-    "KIOSK_SYNC_BACKOFF_BASE": "0.05",
-    "KIOSK_SYNC_BACKOFF_CAP": "0.3",
-    "KIOSK_SYNC_IDLE_POLL": "0.1",
-    "KIOSK_SYNC_LEASE_SECONDS": "30",
-    "KIOSK_SYNC_TIMEOUT": "5",
-}
+FAST = FAST_SYNC
 
 
 # -- the hub as a real process --------------------------------------------------------------
@@ -187,11 +180,3 @@ def kiosk_worker(env_extra: dict[str, str] | None = None) -> subprocess.Popen[by
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-def until(predicate: Any, timeout: float = 30.0, interval: float = 0.05) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not reached in time")
-        time.sleep(interval)

@@ -27,24 +27,15 @@ REPO = Path(__file__).resolve().parents[2]
 RELEASES = REPO / "releases"
 sys.path.insert(0, str(REPO / "bench"))  # the throwaway cluster and port helpers, shared
 
+from common_parts import FAST_SYNC  # noqa: E402
+from common_parts import until as common_until  # noqa: E402
 from throwaway_pg import PostgresCluster, free_port  # noqa: E402,F401
 
-# Fast retries, as tests/sync uses: the product defaults are seconds to minutes.
-FAST = {
-    "KIOSK_SYNC_BACKOFF_BASE": "0.05",
-    "KIOSK_SYNC_BACKOFF_CAP": "0.3",
-    "KIOSK_SYNC_IDLE_POLL": "0.1",
-    "KIOSK_SYNC_LEASE_SECONDS": "30",
-    "KIOSK_SYNC_TIMEOUT": "5",
-}
+FAST = FAST_SYNC
 
 
-def until(predicate: Any, timeout: float = 60.0, interval: float = 0.1) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not reached in time")
-        time.sleep(interval)
+def until(predicate: Any, timeout: float = 60.0) -> None:
+    common_until(predicate, timeout, interval=0.1)  # released code runs as slower processes
 
 
 def install_release(version: str, target: Path) -> Path:

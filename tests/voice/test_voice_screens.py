@@ -22,7 +22,7 @@ from kiosk.voice.speaker import RecordingOutput
 
 @pytest.fixture
 def kiosk(qtbot, request) -> Iterator[tuple[Kiosk, RecordingOutput]]:
-    values = getattr(request, "param", {})
+    values = {"timeouts.done_seconds": 2, **getattr(request, "param", {})}  # the countdown, short
     made = build(Config.load().with_values(**values), demo=True, cards=DirectCardSource())
     made.ctx.make_camera = None  # the photo step by typed number: no camera thread needed
     output = RecordingOutput()
