@@ -172,11 +172,15 @@ def _draw_missing(canvas: Canvas, x: float, y: float, char: str, size: float) ->
     canvas.restoreState()
 
 
+OPENING = "（《「『“‘([{"
+
+
 def wrap(
     text: str, size: float, max_width: float, measure: Callable[[str, float], float] | None = None
 ) -> list[str]:
     """Break ``text`` into lines no wider than ``max_width``: anywhere between CJK characters,
-    at spaces between Latin words, and never before closing punctuation."""
+    at spaces between Latin words, never before closing punctuation and never after opening
+    punctuation (a line does not end in "（")."""
     measure = measure or width
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -188,6 +192,11 @@ def wrap(
                     candidate = line[:-1]
                     lines.append(candidate)
                     line = line[-1] + token
+                    continue
+                if len(line.rstrip()) > 1 and line.rstrip()[-1] in OPENING:
+                    kept = line.rstrip()
+                    lines.append(kept[:-1].rstrip())
+                    line = kept[-1] + token.lstrip()
                     continue
                 lines.append(line.rstrip())
                 line = token.lstrip()
