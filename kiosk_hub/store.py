@@ -153,8 +153,12 @@ class Hub:
     def key_id(self) -> str:
         return sealing.DEFAULT_SUITE.key_id(self.public_pem)
 
+    @property
+    def engine(self) -> Engine:
+        return self.factory.kw["bind"]
+
     def close(self) -> None:
-        self.factory.kw["bind"].dispose()
+        self.engine.dispose()
 
 
 def open_hub(url: str | None, connections: int = DB_CONNECTIONS) -> Hub:
@@ -345,11 +349,7 @@ def in_claim(hub: Hub, claim: Claim, work: Callable[[Session], Any] | None = Non
     With no work (a hello) the claim is its own statement, committed as it runs: no BEGIN and
     COMMIT round trips for the call every idle kiosk makes every few seconds."""
     if work is None:
-        with (
-            hub.factory.kw["bind"]
-            .connect()
-            .execution_options(isolation_level="AUTOCOMMIT") as connection
-        ):
+        with hub.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             claim.record(connection)
         result = None
     else:
@@ -364,7 +364,7 @@ def _purge_now_and_then(hub: Hub) -> None:
     """One request in a hundred keeps the nonce table to the freshness window."""
     if random.random() < 0.01:
         cutoff = utcnow() - dt.timedelta(seconds=4 * signing.MAX_SKEW_SECONDS)
-        with hub.factory.kw["bind"].begin() as connection:
+        with hub.engine.begin() as connection:
             connection.execute(delete(NONCES).where(NONCES.c.at < cutoff))
 
 
@@ -428,7 +428,7 @@ def ingest(
         # one transaction on a Core connection (no ORM session: the hub's hottest path): the
         # nonce, the item, whose primary key decides who holds the uuid, and the console's case
         # or help call (kiosk_hub/console)
-        with hub.factory.kw["bind"].begin() as connection:
+        with hub.engine.begin() as connection:
             if claim is not None:
                 claim.record(connection)
             connection.execute(HOLD_ITEM, row)

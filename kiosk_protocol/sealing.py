@@ -165,9 +165,7 @@ def generate_keypair() -> tuple[bytes, bytes]:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    public_pem = private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    public_pem = _public_pem(private)
     return private_pem, public_pem
 
 
@@ -447,8 +445,7 @@ def write_keypair(folder: Path) -> tuple[Path, Path]:
     public_pem = public_pem_of(private_path.read_bytes())
     if not public_path.exists() or public_path.read_bytes() != public_pem:
         write_private(public_path, public_pem)
-        if hasattr(os, "chmod"):
-            os.chmod(public_path, 0o644)  # the public half is for anyone
+        os.chmod(public_path, 0o644)  # the public half is for anyone
     return private_path, public_path
 
 
@@ -456,6 +453,10 @@ def public_pem_of(private_pem: bytes) -> bytes:
     key = serialization.load_pem_private_key(private_pem, password=None)
     if not isinstance(key, X25519PrivateKey):
         raise SealError("not an X25519 private key")
-    return key.public_key().public_bytes(
+    return _public_pem(key)
+
+
+def _public_pem(private: X25519PrivateKey) -> bytes:
+    return private.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )

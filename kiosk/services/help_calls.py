@@ -146,7 +146,7 @@ class HelpDesk:
             call = session.get(HelpCall, call_id)
             assert call is not None
             item = call_uuid(call_id, call.at)
-            self._queue(session, enrolled, item, "raise", screen=screen[:64], at=call.at)
+            self._queue(session, enrolled, item, screen=screen[:64], at=call.at)
         return Raised(call_id, item, "sent" if self._send(enrolled, item) else "queued")
 
     def cancel(self, raised: Raised) -> None:
@@ -182,18 +182,18 @@ class HelpDesk:
         session: Session,
         enrolled: Enrolment | None,
         item: str,
-        action: str,
         *,
-        screen: str = "",
-        at: dt.datetime | None = None,
+        screen: str,
+        at: dt.datetime,
     ) -> None:
+        """The raised call as an outbox item (closing it is :func:`resolve_help_call`'s)."""
         payload = {
             "call_uuid": item,
-            "action": action,
+            "action": "raise",
             "kiosk_id": enrolment.kiosk_id(self.config, enrolled),
             "point": str(self.config["point.code"]),
             "screen": screen,
-            "at": (_aware(at) or utcnow()).isoformat(),
+            "at": (_aware(at) or at).isoformat(),
         }
         outbox.enqueue(
             session, "help_call", payload, item_uuid=item, recipient=enrolment.sealed_to(enrolled)

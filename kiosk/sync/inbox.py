@@ -54,12 +54,22 @@ def _write(path: Any, data: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
+# devices.json -> what this process last wrote there: a state that has not changed (the reader
+# is "ok" at every card read) costs no file I/O on the GUI thread
+_noted: dict[str, dict[str, Any]] = {}
+
+
 def note_devices(**states: Any) -> None:
     """The UI notes its devices' states (reader/camera/printer text, paper_low) for the hub."""
     path = paths.sub("sync") / "devices.json"
+    noted = _noted.setdefault(str(path), {})
+    fresh = {k: v for k, v in states.items() if k in DEVICE_KEYS and (k, v) not in noted.items()}
+    if not fresh:
+        return
     data = _read(path)
-    data.update({k: v for k, v in states.items() if k in DEVICE_KEYS})
+    data.update(fresh)
     _write(path, data)
+    noted.update(fresh)
 
 
 def report(factory: sessionmaker[Session]) -> dict[str, Any]:

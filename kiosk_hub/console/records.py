@@ -57,33 +57,19 @@ def on_ingest(
 ) -> None:
     """Index one newly held item (called inside the transaction that holds it)."""
     now = utcnow()
-    if kind == "application" and not isinstance(data.get("audit_head"), dict):
-        _add_case(connection, item_uuid, kiosk_id, data, now)  # Core only: the busy path
-        return
-    # the rarer kinds through the ORM, in the same transaction
-    with Session(bind=connection) as session:
-        _index(session, item_uuid, kind, kiosk_id, data, now)
-        session.flush()
-
-
-def _index(
-    session: Session,
-    item_uuid: str,
-    kind: str,
-    kiosk_id: str,
-    data: dict[str, Any],
-    now: dt.datetime,
-) -> None:
     if kind == "application":
-        _add_case(session.connection(), item_uuid, kiosk_id, data, now)
-    elif kind == "help_call":
-        _help_event(session, kiosk_id, data, now)
-    elif kind == "decision":
-        _kiosk_decision(session, data, now)
-    if isinstance(data.get("audit_head"), dict):
-        _audit_head(session, kiosk_id, data["audit_head"], now)
-    elif kind == "audit_head":
-        _audit_head(session, kiosk_id, data, now)
+        _add_case(connection, item_uuid, kiosk_id, data, now)  # Core only: the busy path
+    head = data.get("audit_head") if kind != "audit_head" else data
+    if kind not in ("help_call", "decision") and not isinstance(head, dict):
+        return
+    with Session(bind=connection) as session:  # the rarer kinds through the ORM, same transaction
+        if kind == "help_call":
+            _help_event(session, kiosk_id, data, now)
+        elif kind == "decision":
+            _kiosk_decision(session, data, now)
+        if isinstance(head, dict):
+            _audit_head(session, kiosk_id, head, now)
+        session.flush()
 
 
 def _add_case(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from ui_parts import renewal_to_phone
 
-from kiosk.domain import clock
 from kiosk.domain.messages import Message
 from kiosk.sync import inbox
-from kiosk.ui.applicant import Applicant
 
 
 def test_reader_problems_and_reads_are_reported(make_kiosk) -> None:
@@ -22,15 +20,7 @@ def test_reader_problems_and_reads_are_reported(make_kiosk) -> None:
 def test_the_camera_is_reported_working_then_lost(make_kiosk, qtbot) -> None:
     kiosk = make_kiosk()
     assert "camera" not in inbox.report(kiosk.ctx.factory)  # nothing said before it was used
-    a = Applicant(kiosk.window)
-    a.tap(text_key="welcome.start")
-    a.tap(choice="renewal")
-    kiosk.ctx.cards.place("resident")
-    a.wait_state("renewal.permit")
-    a.pick_date(clock.today() + dt.timedelta(days=5))
-    a.wait_state("renewal.address")
-    a.tap(choice="unchanged")
-    a.wait_state("renewal.phone")
+    a = renewal_to_phone(kiosk)
     a.type("13800138000")
     a.next()
     photo = kiosk.window.screens["photo"]

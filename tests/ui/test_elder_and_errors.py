@@ -4,7 +4,6 @@ someone 60 or older, errors said next to their field, one main action per screen
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from sqlalchemy import select
+from ui_parts import renewal_to_phone
 
 from kiosk.domain import clock
 from kiosk.storage.models import ApplicationRow
@@ -151,24 +151,11 @@ def test_walkthrough_refuses_an_unknown_card(tmp_path) -> None:
     assert not (tmp_path / "walkthrough.json").exists()
 
 
-def _to_phone(kiosk) -> Applicant:
-    a = Applicant(kiosk.window)
-    a.tap(text_key="welcome.start")
-    a.tap(choice="renewal")
-    kiosk.ctx.cards.place("resident")
-    a.wait_state("renewal.permit")
-    a.pick_date(clock.today() + dt.timedelta(days=5))
-    a.wait_state("renewal.address")
-    a.tap(choice="unchanged")
-    a.wait_state("renewal.phone")
-    return a
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_wrong_phone_number_is_said_at_its_field(make_kiosk, lang: str) -> None:
     kiosk = make_kiosk(camera=False, **{"kiosk.language": lang})
     window = kiosk.window
-    a = _to_phone(kiosk)
+    a = renewal_to_phone(kiosk)
     heard = _said(window)
     a.type("1380013800")  # ten digits
     a.next()
@@ -198,7 +185,7 @@ def test_a_wrong_phone_number_is_said_at_its_field(make_kiosk, lang: str) -> Non
 
 def test_each_wrong_phone_says_what_is_wrong(make_kiosk) -> None:
     kiosk = make_kiosk(camera=False)
-    a = _to_phone(kiosk)
+    a = renewal_to_phone(kiosk)
     screen = kiosk.window.current
     for typed, key, values in (
         ("", "phone.empty", {}),
@@ -276,7 +263,7 @@ def _contrast(a: QColor, b: QColor) -> float:
 def test_the_declaration_is_signed_on_the_review_screen(make_kiosk) -> None:
     kiosk = make_kiosk(camera=False)
     window = kiosk.window
-    a = _to_phone(kiosk)
+    a = renewal_to_phone(kiosk)
     a.type("13800138000")
     a.next()
     a.tap(choice="type")
@@ -310,6 +297,6 @@ def test_spoken_is_recorded_with_the_fake_engine(make_kiosk) -> None:
     kiosk = make_kiosk(camera=False)
     heard: list[Spoken] = []
     kiosk.window.speaker.listeners.append(heard.append)
-    a = _to_phone(kiosk)
+    a = renewal_to_phone(kiosk)
     a.next()
     assert heard[-1].text == kiosk.window.texts.tr("phone.empty") and heard[-1].lang == "zh"

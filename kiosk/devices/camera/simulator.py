@@ -46,7 +46,6 @@ def load_stills(paths: Sequence[Path], size: tuple[int, int]) -> list[np.ndarray
     return frames
 
 
-
 @functools.lru_cache(maxsize=2)
 def grain_fields(size: tuple[int, int], noise: float, count: int = 8) -> tuple[np.ndarray, ...]:
     """A few noise fields, made once per process and shared by every simulated camera (drawing
@@ -60,6 +59,7 @@ def grain_fields(size: tuple[int, int], noise: float, count: int = 8) -> tuple[n
         field.setflags(write=False)
         fields.append(field)
     return tuple(fields)
+
 
 class SimulatedCamera(CameraSource):
     def __init__(
