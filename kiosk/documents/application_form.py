@@ -43,10 +43,6 @@ LABEL_W = 24 * MM
 PHOTO_W = 30 * MM
 ROW = 8 * MM
 SIZE = 9.5
-PROMISE = (
-    "本人承诺：以上所填信息及所交材料真实、准确、完整，所选办理条件属实；"
-    "如有虚假，愿承担相应法律责任。"
-)
 
 
 def render_application_form(app: Application, book: RuleBook | None = None) -> bytes:
@@ -286,7 +282,7 @@ def _collection(flow: Flow, app: Application, book: RuleBook) -> None:
 
 def _signatures(flow: Flow, app: Application) -> None:
     signed = app.submitted_at.date() if app.submitted_at else None
-    signature_block(flow, X0, WIDTH, PROMISE, app.signature_png, values.date_zh(signed), SIZE)
+    signature_block(flow, X0, WIDTH, app.signature_png, values.date_zh(signed), SIZE)
 
 
 def _footer(canvas: Canvas, app: Application, pages: int) -> None:

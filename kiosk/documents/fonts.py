@@ -73,7 +73,7 @@ def register() -> None:
             path = resources.path("fonts", filename)
             if not path.exists():
                 raise FileNotFoundError(
-                    f"font file missing: {path} (字体文件缺失,请重新安装本程序 / reinstall the kiosk)"
+                    f"font file missing: {path} (字体文件缺失，请重新安装本程序 / reinstall the kiosk)"
                 )
             pdfmetrics.registerFont(ttfonts.TTFont(name, str(path)))
 

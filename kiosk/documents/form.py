@@ -47,9 +47,6 @@ WIDTH = 182 * MM
 LABEL_W = 20 * MM
 PHOTO_W = 30 * MM
 SIZE = 9.5
-PROMISE = (
-    "本人承诺:以上所填信息及所交材料真实、准确、完整,所选办理条件属实;如有虚假,愿承担相应法律责任。"
-)
 
 
 def render_form(app: Application) -> bytes:
@@ -82,12 +79,12 @@ def _section(flow: Flow, title: str, body_height: float) -> None:
 def _header(flow: Flow, app: Application) -> None:
     c = flow.canvas
     top = flow.y
-    fonts.draw(c, X0, top - 4 * MM, f"受理点:{values.point_name(app.acceptance_point)}", 8.5)
+    fonts.draw(c, X0, top - 4 * MM, f"受理点：{values.point_name(app.acceptance_point)}", 8.5)
     fonts.draw(
         c,
         X0,
         top - 9 * MM,
-        f"申请日期:{values.date_zh((app.submitted_at or clock.now()).date())}",
+        f"申请日期：{values.date_zh((app.submitted_at or clock.now()).date())}",
         8.5,
     )
     bar_w = 64 * MM
@@ -115,7 +112,7 @@ def _header(flow: Flow, app: Application) -> None:
 
 def _continued_header(flow: Flow, app: Application) -> None:
     c = flow.canvas
-    fonts.draw(c, X0, flow.y - 4 * MM, f"{TITLE}(续页)", 11, bold=True)
+    fonts.draw(c, X0, flow.y - 4 * MM, f"{TITLE}（续页）", 11, bold=True)
     fonts.draw(
         c, X0 + WIDTH, flow.y - 4 * MM, f"申请编号 {app.application_number}", 8.5, align="right"
     )
@@ -223,7 +220,7 @@ def _permit(flow: Flow, app: Application) -> None:
     cell(c, X0 + LABEL_W, flow.y, WIDTH - LABEL_W, h)
     reasons = [(r.zh, app.replacement_reason == r.key) for r in codes.replacement_reasons()]
     x = options(c, X0 + LABEL_W + 2 * MM, flow.y - h / 2 - SIZE * 0.35, reasons, SIZE, gap=6 * MM)
-    fonts.draw(c, x + 4 * MM, flow.y - h / 2 - SIZE * 0.35, "(仅补办时填写)", 8)
+    fonts.draw(c, x + 4 * MM, flow.y - h / 2 - SIZE * 0.35, "（仅补办时填写）", 8)
     flow.y -= h
 
 
@@ -241,7 +238,7 @@ def _condition(flow: Flow, app: Application) -> None:
     detail_keys = details + extra
     block = len(conds) * line + 2 * MM
     dh = 7.5 * MM
-    _section(flow, "三、办理条件(勾选一项,所选条件须属实)", block + len(detail_keys) * dh)
+    _section(flow, "三、办理条件（勾选一项，所选条件须属实）", block + len(detail_keys) * dh)
     c = flow.canvas
     cell(c, X0, flow.y, LABEL_W, block + len(detail_keys) * dh, "办理条件", SIZE, label=True)
     c.rect(X0 + LABEL_W, flow.y - block, WIDTH - LABEL_W, block)
@@ -257,7 +254,7 @@ def _condition(flow: Flow, app: Application) -> None:
         end = options(c, X0 + LABEL_W + 2 * MM, y, [(cond.zh, app.condition == cond.key)], 9)
         y -= line
     # the student question shares the last (short) line; ticked only as answered
-    x = fonts.draw(c, end + 10 * MM, y + line, "在深圳全日制学校就读的学生:", 9) + end + 12 * MM
+    x = fonts.draw(c, end + 10 * MM, y + line, "在深圳全日制学校就读的学生：", 9) + end + 12 * MM
     options(c, x, y + line, [("是", app.student is True), ("否", app.student is False)], 9)
     flow.y -= block
     for key in detail_keys:
@@ -283,7 +280,7 @@ def _relatives(flow: Flow, app: Application) -> None:
     h = 6.5 * MM
     rows = max(3, len(app.relatives))
     widths = (12 * MM, 40 * MM, 40 * MM, 90 * MM)
-    _section(flow, "四、同住亲属关系(家庭户可填写)", h * 2)
+    _section(flow, "四、同住亲属关系（家庭户可填写）", h * 2)
     _row(
         flow,
         list(
@@ -306,7 +303,7 @@ def _changes(flow: Flow, app: Application) -> None:
     h = 8.5 * MM
     rows = max(2, len(app.changes))
     widths = (24 * MM, 60 * MM, 60 * MM, 38 * MM)
-    _section(flow, "五、变更/更正事项(变更、更正时填写)", h * 2)
+    _section(flow, "五、变更/更正事项（变更、更正时填写）", h * 2)
     _row(
         flow,
         list(
@@ -327,7 +324,7 @@ def _changes(flow: Flow, app: Application) -> None:
 
 def _signatures(flow: Flow, app: Application) -> None:
     signed = app.submitted_at.date() if app.submitted_at else None
-    signature_block(flow, X0, WIDTH, PROMISE, app.signature_png, values.date_zh(signed), SIZE)
+    signature_block(flow, X0, WIDTH, app.signature_png, values.date_zh(signed), SIZE)
 
 
 def _footers(canvas: object, app: Application, pages: int) -> None:
@@ -337,7 +334,7 @@ def _footers(canvas: object, app: Application, pages: int) -> None:
     assert isinstance(canvas, Canvas)
     printed = values.stamp(clock.now())
     text = (
-        f"自助终端 {app.acceptance_point}-{app.kiosk_id} 打印于 {printed}  ·  本表一式一份,"
+        f"自助终端 {app.acceptance_point}-{app.kiosk_id} 打印于 {printed}  ·  本表一式一份，"
         f"由受理点留存  ·  共{pages}页"
     )
     fonts.draw(canvas, X0 + WIDTH / 2, 8 * MM, text, 7.5, align="center")

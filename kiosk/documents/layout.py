@@ -214,11 +214,17 @@ def form_section(flow: Flow, title: str, x0: float, width: float, body_height: f
     flow.y -= h
 
 
+# the applicant's promise above the signature, the same on both A4 forms
+PROMISE = (
+    "本人承诺：以上所填信息及所交材料真实、准确、完整，所选办理条件属实；"
+    "如有虚假，愿承担相应法律责任。"
+)
+
+
 def signature_block(
     flow: Flow,
     x0: float,
     width: float,
-    promise: str,
     signature_png: bytes | None,
     signed_on: str,
     size: float,
@@ -238,7 +244,7 @@ def signature_block(
     flow.y -= 6.5 * MM
     c.rect(x0, flow.y - h, half, h)
     c.rect(x0 + half, flow.y - h, half, h)
-    text_in_box(c, x0, flow.y, half, 10 * MM, promise, 8.5)
+    text_in_box(c, x0, flow.y, half, 10 * MM, PROMISE, 8.5)
     fonts.draw(c, x0 + 2 * MM, flow.y - 16.5 * MM, "申请人签名：", size)
     if signature_png:
         image(c, signature_png, x0 + 24 * MM, flow.y - 21 * MM, 46 * MM, 11 * MM)

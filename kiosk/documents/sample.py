@@ -122,7 +122,7 @@ def sample_application(
         ]
     if service == "correction":
         app.changes = [
-            ChangeItem("name", "张小梅", "张晓梅", "登记时录入错误,以身份证为准"),
+            ChangeItem("name", "张小梅", "张晓梅", "登记时录入错误，以身份证为准"),
         ]
     if service not in ("replacement", "exchange"):  # their journeys ask no 办理条件
         app.condition, app.condition_details, app.student = "", {}, None

@@ -137,7 +137,7 @@ def test_long_lists_flow_to_a_second_page_with_everything(tmp_path: Path) -> Non
     pdf = render_form(app)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
     text = text_of(pdf)
-    assert "(续页)" in text and "申请人签名" in text
+    assert "（续页）" in text and "申请人签名" in text
     assert text.count(app.relatives[0].id_number) == 5
 
 
