@@ -293,6 +293,7 @@ def run(args: argparse.Namespace) -> int:
     paths.private_umask()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    _stop_cleanly_on_sigterm(app)  # first: a stop during start-up ends the kiosk cleanly too
     _start_logging()
     try:
         crash.install()
@@ -339,7 +340,6 @@ def run(args: argparse.Namespace) -> int:
     )
     window = kiosk.window
     hook_crashes(window)
-    _stop_cleanly_on_sigterm(app)
     if getattr(args, "windowed", False) or not bool(config["kiosk.fullscreen"]):
         window.show()
     else:
@@ -422,11 +422,16 @@ class CrashRelay(QObject):
 
 def _stop_cleanly_on_sigterm(app: QApplication) -> None:
     """``systemctl stop`` sends SIGTERM: leave the event loop so the reader, printing and sync stop
-    in order. Python runs signal handlers only between bytecodes, so a quiet timer wakes it."""
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    in order. The quit is queued, not called: a SIGTERM that lands while the kiosk is still being
+    built (before ``exec``) must not be lost, and ``quit()`` with no loop running does nothing.
+    Python runs signal handlers only between bytecodes, so a quiet timer wakes it."""
+    if getattr(app, "_kiosk_sigterm_wake", None) is not None:
+        return  # installed once per application
+    signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, app.quit))
     wake = QTimer(app)
     wake.timeout.connect(lambda: None)
     wake.start(250)
+    app._kiosk_sigterm_wake = wake  # type: ignore[attr-defined]
 
 
 def hook_crashes(window: KioskWindow) -> Callable[[], None]:

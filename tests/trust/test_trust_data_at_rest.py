@@ -341,13 +341,18 @@ def test_files_0600_and_folders_0700_whatever_the_umask(tmp_path: Path) -> None:
         preexec_fn=lambda: os.umask(0),
     )
     log = home / "logs" / "kiosk.log"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and "kiosk started" not in (
-        log.read_text(encoding="utf-8") if log.exists() else ""
-    ):
-        time.sleep(0.2)
-    app.send_signal(signal.SIGTERM)
-    assert app.wait(60) == 0
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "kiosk started" not in (
+            log.read_text(encoding="utf-8") if log.exists() else ""
+        ):
+            time.sleep(0.2)
+        app.send_signal(signal.SIGTERM)
+        assert app.wait(60) == 0
+    finally:  # never leave a kiosk running into the next test
+        if app.poll() is None:
+            app.kill()
+            app.wait()
     assert "kiosk started" in log.read_text(encoding="utf-8")
     modes = _modes(home)
     assert len(modes) > 5

@@ -220,3 +220,29 @@ def test_kiosk_hub_says_it_in_one_line(tmp_path: Path) -> None:
         check=False,
     )
     assert debug.returncode == 1 and "Traceback" in debug.stderr
+
+
+def test_a_stop_during_start_up_is_a_clean_end(tmp_path: Path) -> None:
+    """``systemctl stop`` right after ``start``: the SIGTERM lands while the kiosk is still being
+    built (its log just opened, no event loop yet). It must end cleanly, not die of the signal and
+    not hang with a quit that had no loop to leave."""
+    home = tmp_path / "home"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--demo", "--windowed"],
+        env={**os.environ, "KIOSK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    log = home / "logs" / "kiosk.log"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not log.exists() and proc.poll() is None:
+            time.sleep(0.01)
+        assert log.exists(), "the kiosk opened its log"
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
