@@ -24,6 +24,9 @@ def jfif_density(jpeg: bytes) -> tuple[int, int, int]:
     return units, xd, yd
 
 
+STRIPES = [(40, 40, 220), (40, 200, 40), (220, 60, 40), (0, 200, 220)]
+
+
 def keyed_background(
     astronaut: np.ndarray, colours: list[tuple[int, int, int]], width: int
 ) -> np.ndarray:
@@ -78,9 +81,7 @@ def test_portrait_makes_a_valid_photo(analyzer: Analyzer, astronaut: np.ndarray)
 def test_busy_background_is_cut_out_and_made_white(
     analyzer: Analyzer, astronaut: np.ndarray
 ) -> None:
-    busy = keyed_background(
-        astronaut, [(40, 40, 220), (40, 200, 40), (220, 60, 40), (0, 200, 220)], 14
-    )
+    busy = keyed_background(astronaut, STRIPES, 14)
     photo = make_spec_photo(busy, analyzer)
     assert photo.ok, (photo.problems, photo.measures)
     assert photo.jpeg is not None and photo.image is not None
@@ -88,6 +89,36 @@ def test_busy_background_is_cut_out_and_made_white(
     hsv = cv2.cvtColor(photo.image, cv2.COLOR_BGR2HSV)
     green_or_blue = (hsv[:, :, 0] > 40) & (hsv[:, :, 0] < 140) & (hsv[:, :, 1] > 100)
     assert green_or_blue[:300].mean() < 0.005  # no stripes left beside the head
+
+
+def test_the_same_frame_gets_the_same_answer_whatever_ran_before(
+    analyzer: Analyzer, astronaut: np.ndarray
+) -> None:
+    """GrabCut's colour models start from OpenCV's random generator: the verdict and the photo must
+    not depend on what used it last (before, one state in two left stripes beside the head)."""
+    busy = keyed_background(astronaut, STRIPES, 14)
+    photos = set()
+    for state in range(8):
+        cv2.setRNGSeed(state)
+        photo = make_spec_photo(busy, analyzer)
+        assert photo.ok, (state, photo.problems, photo.measures)
+        assert photo.jpeg is not None
+        photos.add(photo.jpeg)
+    assert len(photos) == 1
+
+
+def test_a_backdrop_stripe_kept_with_the_person_is_refused(
+    analyzer: Analyzer, astronaut: np.ndarray
+) -> None:
+    """Wide stripes that GrabCut keeps with the person, joined through the shoulders, miss the
+    narrow band beside the head; the photo would go out with green bars down both sides."""
+    wide = keyed_background(astronaut, STRIPES, 30)
+    for state in (0, 5):
+        cv2.setRNGSeed(state)
+        photo = make_spec_photo(wide, analyzer)
+        assert not photo.ok
+        assert photo.problems == ["background"]
+        assert photo.measures["segmentation"] == "leaks_beside_head"
 
 
 def test_background_like_the_hair_is_reported(analyzer: Analyzer, astronaut: np.ndarray) -> None:
