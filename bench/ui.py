@@ -7,6 +7,11 @@ Runs offscreen with the simulators in a throwaway data folder. Targets: cold sta
 most 5x the bare PySide6 window in the same run, transition < 50 ms, memory growth from 10 to 200
 journeys < 10 MB. What the journeys keep is counted too (Python objects by the garbage collector,
 Qt objects under the window and the application), so a leak shows what it is.
+
+RSS is read every 10 journeys. A single reading moves by ±7 MB from one ten journeys to the next
+(the allocator's free lists: it fell 13 MB from journey 10 to 40 in one run), so beside the
+difference of two readings the bench prints the trend, a least-squares line through all of them
+from journey 10 on, as the growth it stands for over the run: a leak shows in the trend.
 """
 
 from __future__ import annotations
@@ -92,6 +97,16 @@ def growth(before: collections.Counter[str], after: collections.Counter[str]) ->
     return f"{total:+d}" + (f" ({', '.join(f'{k} +{n}' for n, k in grown[:4])})" if grown else "")
 
 
+def trend(samples: list[tuple[int, float]]) -> float:
+    """The least-squares slope of (journey, MB): MB per journey."""
+    if len(samples) < 2:
+        return 0.0
+    xs, ys = [float(n) for n, _ in samples], [mb for _, mb in samples]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    spread = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / spread
+
+
 def journeys(count: int) -> None:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ["KIOSK_HOME"] = tempfile.mkdtemp(prefix="kiosk-bench-")
@@ -113,6 +128,7 @@ def journeys(count: int) -> None:
     kiosk.finish_start()  # the kiosk has started fully before its first applicant comes
     applicant = Applicant(kiosk.window)
     marks: dict[int, float] = {}
+    samples: list[tuple[int, float]] = []
     kept = {}
     started = time.perf_counter()
     for n in range(1, count + 1):
@@ -120,8 +136,10 @@ def journeys(count: int) -> None:
         if kiosk.print_queue is not None:
             kiosk.print_queue.wait_idle(30)
         pump(10)
+        if n >= 10 and (n % 10 == 0 or n == count):
+            samples.append((n, rss_mb()))
         if n in (10, count):
-            marks[n] = rss_mb()
+            marks[n] = samples[-1][1]
             kept[n] = kept_objects(kiosk.window)
     elapsed = time.perf_counter() - started
     ms = kiosk.window.transition_ms
@@ -133,6 +151,13 @@ def journeys(count: int) -> None:
     print(
         f"memory (RSS): after 10 journeys {marks[10]:.1f} MB, after {count} {marks[count]:.1f} MB, "
         f"growth {marks[count] - marks[10]:+.1f} MB (target < 10 MB)"
+    )
+    rss = [mb for _n, mb in samples]
+    slope = trend(samples)
+    print(
+        f"memory trend: {slope * 100:+.2f} MB per 100 journeys, "
+        f"{slope * (count - 10):+.1f} MB from journey 10 to {count} (target < 10 MB); "
+        f"readings {min(rss):.1f}..{max(rss):.1f} MB over {len(rss)}"
     )
     print(
         f"kept from journey 10 to {count}: Python objects {growth(kept[10][0], kept[count][0])}; "
