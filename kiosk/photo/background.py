@@ -45,7 +45,9 @@ class BackgroundMeasure:
         )
 
 
-def _head_ellipse_mask(shape: tuple[int, int], face: Face, grow: float = 1.0) -> np.ndarray:
+def _head_ellipse_mask(
+    shape: tuple[int, ...], face: tuple[float, float, float, float], grow: float = 1.0
+) -> np.ndarray:
     x, y, w, h = face
     mask = np.zeros(shape, np.uint8)
     centre = (int(x + w / 2), int(y + 0.35 * h))
@@ -218,15 +220,12 @@ def _kept_around_head(
     fx, fy, fw, fh = face
     sw = fg.shape[1]
     cx = fx + fw / 2
-    head = np.zeros(fg.shape, np.uint8)
-    axes = (int(0.72 * fw * 1.15), int(0.98 * fh * 1.15))
-    cv2.ellipse(head, (int(cx), int(fy + 0.35 * fh)), axes, 0, 0, 360, 1, -1)
     region = np.zeros(fg.shape, bool)
     region[
         int(max(0, top_limit)) : int(max(1, fy + 0.5 * fh)),
         int(max(0, cx - SEED_BESIDE * fw)) : int(min(sw, cx + SEED_BESIDE * fw)),
     ] = True
-    region &= head == 0
+    region &= _head_ellipse_mask(fg.shape, face, grow=1.15) == 0
     return float(fg[region].mean()) if region.any() else 0.0
 
 
